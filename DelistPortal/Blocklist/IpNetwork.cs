@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace DelistPortal.Blocklist;
+
+/// <summary>
+/// An IPv4 or IPv6 network (a single address is a /32 or /128). IPv4 is kept as IPv4, never as IPv4-mapped IPv6,
+/// so one address has exactly one spelling.
+/// </summary>
+public readonly record struct IpNetwork(IPAddress Address, int PrefixLength)
+{
+    public bool IsSingleAddress => PrefixLength == MaxPrefixLength(Address);
+
+    public static int MaxPrefixLength(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+
+    public static IpNetwork Single(IPAddress address) => new(address, MaxPrefixLength(address));
+
+    /// <summary>The first address of the network as a sortable key (see <see cref="AddressKey"/>).</summary>
+    public string StartKey => AddressKey.From(Address);
+
+    /// <summary>The last address of the network as a sortable key.</summary>
+    public string EndKey
+    {
+        get
+        {
+            var bytes = Address.GetAddressBytes();
+            var hostBits = bytes.Length * 8 - PrefixLength;
+            for (var i = bytes.Length - 1; hostBits > 0; i--)
+            {
+                var bits = Math.Min(8, hostBits);
+                bytes[i] |= (byte)((1 << bits) - 1);
+                hostBits -= bits;
+            }
+            return AddressKey.From(new IPAddress(bytes));
+        }
+    }
+
+    public bool Contains(IPAddress address)
+    {
+        if (address.AddressFamily != Address.AddressFamily)
+        {
+            return false;
+        }
+        var key = AddressKey.From(address);
+        return string.CompareOrdinal(StartKey, key) <= 0 && string.CompareOrdinal(key, EndKey) <= 0;
+    }
+
+    public override string ToString() =>
+        IsSingleAddress ? Address.ToString() : $"{Address}/{PrefixLength}";
+}

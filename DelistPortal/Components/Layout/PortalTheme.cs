@@ -1,0 +1,21 @@
+using MudBlazor;
+
+namespace DelistPortal.Components.Layout;
+
+public static class PortalTheme
+{
+    /// <summary>System fonts only: the portal must not load anything from a third party.</summary>
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#1a4fa0",
+            Secondary = "#5c4a8f",
+            AppbarBackground = "#1a4fa0",
+        },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography { FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"] },
+        },
+    };
+}

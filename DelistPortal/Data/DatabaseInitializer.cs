@@ -1,0 +1,34 @@
+using DelistPortal.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DelistPortal.Data;
+
+public static class DatabaseInitializer
+{
+    /// <summary>Creates the data folder, applies migrations, turns on WAL and seeds demo data into a new database.</summary>
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var portal = services.GetRequiredService<IOptions<PortalOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+        var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource is { Length: > 0 } file &&
+            Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+            logger.LogInformation("Database: {File}", Path.GetFullPath(file));
+        }
+        // WAL lets the lookups read while a delist writes; the setting is stored in the file.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+
+        if (portal.SeedDemoData)
+        {
+            await DemoData.SeedAsync(db, services.GetRequiredService<TimeProvider>(), logger, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using DelistPortal.Delisting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DelistPortal.Data;
+
+internal sealed class DelistRequestConfiguration : IEntityTypeConfiguration<DelistRequest>
+{
+    public void Configure(EntityTypeBuilder<DelistRequest> builder)
+    {
+        builder.Property(r => r.Reference).HasMaxLength(16);
+        builder.HasIndex(r => r.Reference).IsUnique();
+        builder.Property(r => r.Email).HasMaxLength(EmailAddressInput.MaxLength);
+        builder.Property(r => r.IpAddress).HasMaxLength(64);
+        // Concurrency tokens: of two Delist clicks, or a click and a resend, only the first one saves.
+        builder.Property(r => r.State).HasConversion<string>().HasMaxLength(32).IsConcurrencyToken();
+        builder.Property(r => r.TokenHash).HasMaxLength(32).IsConcurrencyToken();
+        builder.Property(r => r.ConfirmationsSent).IsConcurrencyToken();
+        builder.Property(r => r.RequestedFromAddress).HasMaxLength(64);
+        builder.Property(r => r.CompletedFromAddress).HasMaxLength(64);
+        builder.Property(r => r.DelistedNetworks).HasMaxLength(2000);
+    }
+}

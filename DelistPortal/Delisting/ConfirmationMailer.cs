@@ -1,0 +1,47 @@
+using DelistPortal.Components.Shared;
+using DelistPortal.Email;
+using DelistPortal.Email.Templates;
+using DelistPortal.Hosting;
+using DelistPortal.Resources;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace DelistPortal.Delisting;
+
+/// <summary>Writes and sends the mail that carries a request's confirmation link.</summary>
+public sealed class ConfirmationMailer(
+    IMailSender sender,
+    MailTemplateRenderer renderer,
+    IStringLocalizer<Strings> localizer,
+    IOptions<PortalOptions> portal,
+    IOptions<MailOptions> mail)
+{
+    /// <summary>The link is built from the configured public address only, never from the request that asked for it.</summary>
+    public Uri LinkFor(DelistRequest request, ConfirmationToken token) =>
+        new(portal.Value.PublicBaseUri, $"confirm?request={Uri.EscapeDataString(request.Reference)}&token={token.Value}");
+
+    public async Task SendConfirmationAsync(DelistRequest request, ConfirmationToken token, CancellationToken cancellationToken)
+    {
+        var link = LinkFor(request, token);
+        var expiresAt = Times.Utc(request.TokenExpiresAt);
+        var model = new ConfirmationMailModel(request.IpAddress, request.Reference, link.AbsoluteUri, expiresAt);
+        var html = await renderer.RenderAsync<ConfirmationMail>(new Dictionary<string, object?> { [nameof(ConfirmationMail.Model)] = model });
+
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(mail.Value.FromName, mail.Value.FromAddress));
+        message.To.Add(MailboxAddress.Parse(request.Email));
+        message.Subject = localizer["Mail_Subject", request.IpAddress];
+        message.Headers.Add("X-Delist-Reference", request.Reference);
+        message.Body = new BodyBuilder { HtmlBody = html, TextBody = TextBody(model) }.ToMessageBody();
+        await sender.SendAsync(message, cancellationToken);
+    }
+
+    private string TextBody(ConfirmationMailModel model) => string.Join("\n\n",
+        localizer["Mail_Intro", model.IpAddress],
+        localizer["Mail_Action"],
+        model.Link,
+        localizer["Mail_Expires", model.ExpiresAt],
+        localizer["Mail_Ignore"],
+        localizer["Mail_Reference", model.Reference]) + "\n";
+}

@@ -1,0 +1,240 @@
+using DelistPortal.Blocklist;
+using DelistPortal.Data;
+using DelistPortal.Email;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DelistPortal.Delisting;
+
+/// <summary>
+/// The rules of self-service delisting: submit, resend, open the link, delist. Components call this and nothing
+/// else, so every rule holds whatever page or client drives it.
+/// </summary>
+public sealed class DelistService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ConfirmationMailer mailer,
+    TimeProvider time,
+    IOptions<DelistingOptions> options,
+    ILogger<DelistService> logger)
+{
+    private DelistingOptions Options => options.Value;
+
+    public async Task<SubmitResult> SubmitAsync(string? email, string? ipAddress, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var parsedEmail = EmailAddressInput.Parse(email);
+        var parsedIp = IpAddressInput.Parse(ipAddress);
+        if (!parsedEmail.IsValid || !parsedIp.IsValid)
+        {
+            return new SubmitResult(SubmitOutcome.Invalid, parsedEmail.Error, parsedIp.Error);
+        }
+        var address = parsedIp.Address!;
+        var ip = address.ToString();
+        var now = time.GetUtcNow();
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Listings.ActiveContaining(address, now).AnyAsync(cancellationToken))
+        {
+            return new SubmitResult(SubmitOutcome.NotListed, IpAddress: ip);
+        }
+
+        // Submitting the same pair again (a refresh, a second tab) continues the open request instead of mailing again.
+        var open = await db.DelistRequests
+            .Where(r => r.Email == parsedEmail.Address && r.IpAddress == ip &&
+                        r.State == DelistRequestState.AwaitingConfirmation && r.TokenExpiresAt > now)
+            .OrderByDescending(r => r.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (open is not null && open.ConfirmationsSent > 0)
+        {
+            return new SubmitResult(SubmitOutcome.ConfirmationSent, IpAddress: ip, Request: Describe(open));
+        }
+
+        var request = open;
+        if (request is null)
+        {
+            request = new DelistRequest
+            {
+                Id = Guid.NewGuid(),
+                Reference = RequestReference.New(),
+                Email = parsedEmail.Address!,
+                IpAddress = ip,
+                CreatedAt = now,
+                RequestedFromAddress = clientAddress,
+                TokenHash = [],
+                TokenExpiresAt = now,
+            };
+            db.DelistRequests.Add(request);
+        }
+        if (!await TrySendNewLinkAsync(db, request, now, cancellationToken))
+        {
+            return new SubmitResult(SubmitOutcome.MailNotSent, IpAddress: ip, Request: Describe(request));
+        }
+        logger.LogInformation("Delist request {Reference} for {IpAddress} awaits confirmation", request.Reference, ip);
+        return new SubmitResult(SubmitOutcome.ConfirmationSent, IpAddress: ip, Request: Describe(request));
+    }
+
+    public async Task<ResendResult> ResendAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await db.DelistRequests.FirstOrDefaultAsync(r => r.Reference == reference, cancellationToken);
+        if (request is null || request.State != DelistRequestState.AwaitingConfirmation || request.IsExpired(now))
+        {
+            return new ResendResult(ResendOutcome.NotPending);
+        }
+        if (ResendsLeft(request) <= 0)
+        {
+            return new ResendResult(ResendOutcome.LimitReached, Describe(request));
+        }
+        if (CanResendAt(request) is { } allowedAt && allowedAt > now)
+        {
+            return new ResendResult(ResendOutcome.TooSoon, Describe(request));
+        }
+
+        try
+        {
+            var sent = await TrySendNewLinkAsync(db, request, now, cancellationToken);
+            return new ResendResult(sent ? ResendOutcome.Sent : ResendOutcome.MailNotSent, Describe(request));
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A second click on Resend, or the Delist click, changed the request first.
+            return new ResendResult(ResendOutcome.TooSoon);
+        }
+    }
+
+    /// <summary>What the confirmation link shows. Reads only: mail scanners open links, and opening must change nothing.</summary>
+    public async Task<ConfirmationView> OpenAsync(string? reference, string? token, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await FindByLinkAsync(db, reference, token, cancellationToken);
+        return request is null
+            ? new ConfirmationView(ConfirmationStatus.InvalidLink)
+            : await ViewAsync(db, request, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The Delist click: removes every active listing that contains the address, once. Concurrent clicks race on the
+    /// request's state and token (concurrency tokens), so exactly one of them changes anything.
+    /// </summary>
+    public async Task<ConfirmationView> DelistAsync(string? reference, string? token, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await FindByLinkAsync(db, reference, token, cancellationToken);
+        if (request is null)
+        {
+            return new ConfirmationView(ConfirmationStatus.InvalidLink);
+        }
+        var now = time.GetUtcNow();
+        var view = await ViewAsync(db, request, now, cancellationToken);
+        if (view.Status is not (ConfirmationStatus.ReadyToDelist or ConfirmationStatus.NotListedAnyMore))
+        {
+            return view;
+        }
+
+        var listings = await db.Listings
+            .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
+            .ToListAsync(cancellationToken);
+        foreach (var listing in listings)
+        {
+            listing.DelistedAt = now;
+            listing.DelistedBy = request.Email;
+            listing.DelistedFromAddress = clientAddress;
+            listing.DelistRequestId = request.Id;
+        }
+        if (listings.Count == 0)
+        {
+            request.MarkNoLongerListed(now, clientAddress);
+        }
+        else
+        {
+            request.MarkDelisted(now, clientAddress, string.Join(", ", listings.Select(l => l.Network)));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another click, or a resend, got there first; show what it left.
+            return await OpenAsync(reference, token, cancellationToken);
+        }
+        logger.LogInformation("Delist request {Reference} completed as {State}: {Networks}",
+            request.Reference, request.State, request.DelistedNetworks);
+        return new ConfirmationView(
+            request.State == DelistRequestState.Delisted ? ConfirmationStatus.Delisted : ConfirmationStatus.NotListedAnyMore,
+            request.Reference, request.IpAddress, listings.Select(ListingSummary.From).ToList(),
+            request.State, request.CompletedAt, request.DelistedNetworks);
+    }
+
+    /// <summary>The request a link points at, or null unless both the reference and its current token match.</summary>
+    private static async Task<DelistRequest?> FindByLinkAsync(PortalDbContext db, string? reference, string? token, CancellationToken cancellationToken)
+    {
+        if (!RequestReference.IsWellFormed(reference) || ConfirmationToken.HashOf(token) is null)
+        {
+            return null;
+        }
+        var request = await db.DelistRequests.FirstOrDefaultAsync(r => r.Reference == reference, cancellationToken);
+        return request is not null && ConfirmationToken.Matches(token, request.TokenHash) ? request : null;
+    }
+
+    private static async Task<ConfirmationView> ViewAsync(PortalDbContext db, DelistRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (request.State != DelistRequestState.AwaitingConfirmation)
+        {
+            return new ConfirmationView(ConfirmationStatus.AlreadyCompleted, request.Reference, request.IpAddress,
+                State: request.State, CompletedAt: request.CompletedAt, DelistedNetworks: request.DelistedNetworks);
+        }
+        if (request.IsExpired(now))
+        {
+            return new ConfirmationView(ConfirmationStatus.Expired, request.Reference, request.IpAddress);
+        }
+        var listings = await db.Listings.AsNoTracking()
+            .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
+            .Select(l => new ListingSummary(l.Network, l.Reason, l.Detail, l.ListedAt, l.ExpiresAt))
+            .ToListAsync(cancellationToken);
+        return new ConfirmationView(
+            listings.Count > 0 ? ConfirmationStatus.ReadyToDelist : ConfirmationStatus.NotListedAnyMore,
+            request.Reference, request.IpAddress, listings);
+    }
+
+    /// <summary>
+    /// Issues a new token (only the newest mail's link works), records the attempt, then sends. The attempt is saved
+    /// before the mail goes out, so two concurrent resends cannot both mail a link. If the mail server refuses, the
+    /// request is put back as it was, the earlier link included, and the sender may try again at once.
+    /// </summary>
+    private async Task<bool> TrySendNewLinkAsync(PortalDbContext db, DelistRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (hash, expiresAt, sent, lastSentAt) =
+            (request.TokenHash, request.TokenExpiresAt, request.ConfirmationsSent, request.LastConfirmationSentAt);
+        var token = ConfirmationToken.Issue();
+        request.TokenHash = token.Hash;
+        request.TokenExpiresAt = now + Options.ConfirmationLinkLifetime;
+        request.ConfirmationsSent++;
+        request.LastConfirmationSentAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await mailer.SendConfirmationAsync(request, token, cancellationToken);
+            return true;
+        }
+        catch (MailDeliveryException ex)
+        {
+            logger.LogWarning(ex, "Confirmation mail for {Reference} was not sent", request.Reference);
+            (request.TokenHash, request.TokenExpiresAt, request.ConfirmationsSent, request.LastConfirmationSentAt) =
+                (hash, expiresAt, sent, lastSentAt);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return false;
+        }
+    }
+
+    private int ResendsLeft(DelistRequest request) =>
+        Math.Max(0, Options.MaxResends - Math.Max(0, request.ConfirmationsSent - 1));
+
+    private DateTimeOffset? CanResendAt(DelistRequest request) =>
+        request.LastConfirmationSentAt + Options.ResendInterval;
+
+    private PendingRequest Describe(DelistRequest request) => new(
+        request.Reference, request.Email, request.IpAddress, request.TokenExpiresAt, Options.ConfirmationLinkLifetime,
+        ResendsLeft(request) > 0 ? CanResendAt(request) : null, ResendsLeft(request));
+}

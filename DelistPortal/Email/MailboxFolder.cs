@@ -1,0 +1,47 @@
+using MimeKit;
+
+namespace DelistPortal.Email;
+
+/// <summary>
+/// The embedded stand-in for an SMTP server: each message becomes an .eml file in one folder, which the Mailbox page
+/// reads. Lets a newcomer finish the flow with no mail account.
+/// </summary>
+public sealed class MailboxFolder(string path, TimeProvider time) : IMailSender
+{
+    private const int MaxMessagesShown = 200;
+
+    public string Path { get; } = path;
+
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path);
+        // Sortable by time, unique without coordination.
+        var name = $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}.eml";
+        await message.WriteToAsync(System.IO.Path.Combine(Path, name), cancellationToken);
+    }
+
+    /// <summary>The newest messages first.</summary>
+    public async Task<IReadOnlyList<MailboxMessage>> ReadAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path))
+        {
+            return [];
+        }
+        var files = Directory.EnumerateFiles(Path, "*.eml").OrderDescending().Take(MaxMessagesShown);
+        var messages = new List<MailboxMessage>();
+        foreach (var file in files)
+        {
+            var message = await MimeMessage.LoadAsync(file, cancellationToken);
+            messages.Add(new MailboxMessage(
+                System.IO.Path.GetFileNameWithoutExtension(file),
+                message.To.ToString(),
+                message.Subject ?? "",
+                message.Date,
+                message.HtmlBody ?? "",
+                message.TextBody ?? ""));
+        }
+        return messages;
+    }
+}
+
+public sealed record MailboxMessage(string Id, string To, string Subject, DateTimeOffset Date, string HtmlBody, string TextBody);

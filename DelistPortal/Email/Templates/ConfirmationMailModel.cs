@@ -1,0 +1,3 @@
+namespace DelistPortal.Email.Templates;
+
+public sealed record ConfirmationMailModel(string IpAddress, string Reference, string Link, string ExpiresAt);

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DelistPortal.Hosting;
+
+public sealed class PortalOptions
+{
+    public const string Section = "Portal";
+
+    /// <summary>
+    /// The address senders reach the portal at. Links in mail are built from it, never from a request's Host header.
+    /// </summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080/";
+
+    /// <summary>Folder for the SQLite database and, without SMTP, the mailbox. Relative paths start at the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Seed a new database with a few listings on documentation ranges so the flow can be tried at once.</summary>
+    public bool SeedDemoData { get; set; } = true;
+
+    public string DataDirectoryPath => Path.GetFullPath(DataDirectory);
+
+    public Uri PublicBaseUri => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/");
+}
