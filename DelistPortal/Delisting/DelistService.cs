@@ -59,8 +59,9 @@ public sealed class DelistService(
                 IpAddress = ip,
                 CreatedAt = now,
                 RequestedFromAddress = clientAddress,
+                // No link exists until a mail goes out; the request stays open for one link lifetime regardless.
                 TokenHash = [],
-                TokenExpiresAt = now,
+                TokenExpiresAt = now + Options.ConfirmationLinkLifetime,
             };
             db.DelistRequests.Add(request);
         }

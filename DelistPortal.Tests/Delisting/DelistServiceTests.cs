@@ -1,0 +1,281 @@
+using DelistPortal.Blocklist;
+using DelistPortal.Delisting;
+using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Tests.Delisting;
+
+public sealed class DelistServiceTests : IDisposable
+{
+    private const string Email = "postmaster@sender.example";
+    private readonly DelistingHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task SubmitRefusesInvalidInputAndStoresNothing()
+    {
+        await _harness.ListAsync("203.0.113.7");
+
+        var result = await _harness.Service.SubmitAsync("not an address", "10.0.0.1", "198.51.100.1");
+
+        Assert.Equal(SubmitOutcome.Invalid, result.Outcome);
+        Assert.Equal(EmailAddressError.Malformed, result.EmailError);
+        Assert.Equal(IpAddressError.Private, result.IpError);
+        await AssertNoRequestsAsync();
+        Assert.Empty(_harness.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task SubmitForAnUnlistedAddressSaysSoAndSendsNothing()
+    {
+        await _harness.ListAsync("203.0.113.7");
+
+        var result = await _harness.Service.SubmitAsync(Email, "203.0.113.8", null);
+
+        Assert.Equal(SubmitOutcome.NotListed, result.Outcome);
+        Assert.Equal("203.0.113.8", result.IpAddress);
+        await AssertNoRequestsAsync();
+        Assert.Empty(_harness.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task SubmitStoresTheRequestAndMailsALinkOnThePublicAddress()
+    {
+        await _harness.ListAsync("203.0.113.7");
+
+        var result = await _harness.Service.SubmitAsync(Email, "::ffff:203.0.113.7", "198.51.100.1");
+
+        Assert.Equal(SubmitOutcome.ConfirmationSent, result.Outcome);
+        Assert.Equal("203.0.113.7", result.Request!.IpAddress);
+        Assert.Equal(DelistingHarness.Start.AddMinutes(30), result.Request.LinkExpiresAt);
+        var mail = Assert.Single(_harness.Mail.Sent);
+        Assert.Equal(Email, mail.To.Mailboxes.Single().Address);
+        var link = MailLinks.ConfirmationLink(mail);
+        Assert.StartsWith("https://delist.example.net/portal/confirm?request=" + result.Request.Reference, link.AbsoluteUri);
+        Assert.Contains(link.AbsoluteUri, System.Net.WebUtility.HtmlDecode(mail.HtmlBody));
+
+        await using var db = _harness.Database.CreateDbContext();
+        var stored = await db.DelistRequests.SingleAsync();
+        Assert.Equal(DelistRequestState.AwaitingConfirmation, stored.State);
+        Assert.Equal("198.51.100.1", stored.RequestedFromAddress);
+        Assert.DoesNotContain(_harness.LastLink().Token, Convert.ToBase64String(stored.TokenHash));
+    }
+
+    [Fact]
+    public async Task SubmittingTheSamePairAgainContinuesTheOpenRequest()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        var first = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+
+        var second = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+
+        Assert.Equal(first.Request!.Reference, second.Request!.Reference);
+        Assert.Single(_harness.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task OpeningTheLinkShowsTheListingAndChangesNothing()
+    {
+        await _harness.ListAsync("203.0.113.7", reason: ListingReason.SpamTrap);
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+
+        var first = await _harness.Service.OpenAsync(reference, token);
+        var second = await _harness.Service.OpenAsync(reference, token);
+
+        Assert.Equal(ConfirmationStatus.ReadyToDelist, first.Status);
+        Assert.Equal(ConfirmationStatus.ReadyToDelist, second.Status);
+        var listing = Assert.Single(first.Listings!);
+        Assert.Equal(ListingReason.SpamTrap, listing.Reason);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+    }
+
+    [Fact]
+    public async Task DelistRemovesTheListingAndRecordsWhoWhenAndFromWhere()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+        _harness.Clock.Advance(TimeSpan.FromMinutes(4));
+
+        var result = await _harness.Service.DelistAsync(reference, token, "192.0.2.44");
+
+        Assert.Equal(ConfirmationStatus.Delisted, result.Status);
+        Assert.Equal(reference, result.Reference);
+        Assert.False(await _harness.IsListedAsync("203.0.113.7"));
+        await using var db = _harness.Database.CreateDbContext();
+        var listing = await db.Listings.SingleAsync();
+        Assert.Equal(Email, listing.DelistedBy);
+        Assert.Equal(DelistingHarness.Start.AddMinutes(4), listing.DelistedAt);
+        Assert.Equal("192.0.2.44", listing.DelistedFromAddress);
+        var request = await db.DelistRequests.SingleAsync();
+        Assert.Equal(DelistRequestState.Delisted, request.State);
+        Assert.Equal(listing.Id, (await db.Listings.SingleAsync(l => l.DelistRequestId == request.Id)).Id);
+    }
+
+    [Fact]
+    public async Task DelistRemovesTheRangeThatContainsTheAddress()
+    {
+        await _harness.ListAsync("198.51.100.0", 24);
+        await _harness.Service.SubmitAsync(Email, "198.51.100.77", null);
+        var (reference, token) = _harness.LastLink();
+
+        var result = await _harness.Service.DelistAsync(reference, token, null);
+
+        Assert.Equal("198.51.100.0/24", result.DelistedNetworks);
+        Assert.False(await _harness.IsListedAsync("198.51.100.77"));
+    }
+
+    [Fact]
+    public async Task TheSameLinkUsedAgainIsRefusedAndChangesNothing()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+        await _harness.Service.DelistAsync(reference, token, null);
+        await _harness.ListAsync("203.0.113.7");
+
+        var again = await _harness.Service.DelistAsync(reference, token, null);
+
+        Assert.Equal(ConfirmationStatus.AlreadyCompleted, again.Status);
+        Assert.Equal(DelistRequestState.Delisted, again.State);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+    }
+
+    [Fact]
+    public async Task DelistFailsWhenTheTokenExpired()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+        _harness.Clock.Advance(TimeSpan.FromMinutes(30));
+
+        var opened = await _harness.Service.OpenAsync(reference, token);
+        var clicked = await _harness.Service.DelistAsync(reference, token, null);
+
+        Assert.Equal(ConfirmationStatus.Expired, opened.Status);
+        Assert.Equal(ConfirmationStatus.Expired, clicked.Status);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+    }
+
+    [Fact]
+    public async Task ATokenMovedToAnotherRequestIsRefused()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.ListAsync("203.0.113.25");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (firstReference, _) = _harness.LastLink();
+        await _harness.Service.SubmitAsync(Email, "203.0.113.25", null);
+        var (_, secondToken) = _harness.LastLink();
+
+        var result = await _harness.Service.DelistAsync(firstReference, secondToken, null);
+
+        Assert.Equal(ConfirmationStatus.InvalidLink, result.Status);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+        Assert.True(await _harness.IsListedAsync("203.0.113.25"));
+    }
+
+    [Theory]
+    [InlineData("DL-0000-0000", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData(null, null)]
+    [InlineData("'; DROP TABLE DelistRequests; --", "x")]
+    public async Task AMadeUpLinkIsRefused(string? reference, string? token)
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+
+        Assert.Equal(ConfirmationStatus.InvalidLink, (await _harness.Service.OpenAsync(reference, token)).Status);
+        Assert.Equal(ConfirmationStatus.InvalidLink, (await _harness.Service.DelistAsync(reference, token, null)).Status);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+    }
+
+    [Fact]
+    public async Task ResendIsAllowedOnceAMinuteAndThreeTimes()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        var submitted = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var reference = submitted.Request!.Reference;
+
+        Assert.Equal(ResendOutcome.TooSoon, (await _harness.Service.ResendAsync(reference)).Outcome);
+        for (var i = 0; i < 3; i++)
+        {
+            _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(ResendOutcome.Sent, (await _harness.Service.ResendAsync(reference)).Outcome);
+        }
+        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        var refused = await _harness.Service.ResendAsync(reference);
+
+        Assert.Equal(ResendOutcome.LimitReached, refused.Outcome);
+        Assert.Equal(0, refused.Request!.ResendsLeft);
+        Assert.Equal(4, _harness.Mail.Sent.Count);
+    }
+
+    [Fact]
+    public async Task OnlyTheNewestMailsLinkWorks()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, oldToken) = _harness.LastLink();
+        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        await _harness.Service.ResendAsync(reference);
+        var (_, newToken) = _harness.LastLink();
+
+        Assert.Equal(ConfirmationStatus.InvalidLink, (await _harness.Service.OpenAsync(reference, oldToken)).Status);
+        Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, newToken, null)).Status);
+    }
+
+    [Fact]
+    public async Task WithTheMailServerDownTheRequestWaitsAndGoesOutLater()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        _harness.Mail.ServerDown = true;
+
+        var failed = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        _harness.Mail.ServerDown = false;
+        var retried = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+
+        Assert.Equal(SubmitOutcome.MailNotSent, failed.Outcome);
+        Assert.Equal(SubmitOutcome.ConfirmationSent, retried.Outcome);
+        Assert.Equal(failed.Request!.Reference, retried.Request!.Reference);
+        var (reference, token) = _harness.LastLink();
+        Assert.Equal(ConfirmationStatus.ReadyToDelist, (await _harness.Service.OpenAsync(reference, token)).Status);
+    }
+
+    [Fact]
+    public async Task AFailedResendKeepsTheEarlierLinkWorking()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        _harness.Mail.ServerDown = true;
+
+        var resend = await _harness.Service.ResendAsync(reference);
+
+        Assert.Equal(ResendOutcome.MailNotSent, resend.Outcome);
+        Assert.Equal(3, resend.Request!.ResendsLeft);
+        Assert.Equal(ConfirmationStatus.ReadyToDelist, (await _harness.Service.OpenAsync(reference, token)).Status);
+    }
+
+    [Fact]
+    public async Task ConcurrentDelistClicksChangeThingsExactlyOnce()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(_ => Task.Run(() => _harness.Service.DelistAsync(reference, token, null))));
+
+        Assert.Single(results, r => r.Status == ConfirmationStatus.Delisted);
+        Assert.All(results.Where(r => r.Status != ConfirmationStatus.Delisted),
+            r => Assert.Equal(ConfirmationStatus.AlreadyCompleted, r.Status));
+    }
+
+    private async Task AssertNoRequestsAsync()
+    {
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(0, await db.DelistRequests.CountAsync());
+    }
+}

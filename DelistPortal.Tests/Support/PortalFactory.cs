@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace DelistPortal.Tests.Support;
+
+/// <summary>
+/// The real portal with its own temporary data folder and SQLite file. With <see cref="StartOnRealPortAsync"/> it
+/// listens on a loopback port (Kestrel), so a browser can reach it.
+/// </summary>
+public sealed class PortalFactory : WebApplicationFactory<Program>
+{
+    private readonly string _dataFolder = Directory.CreateTempSubdirectory("delistportal-app-").FullName;
+    private readonly Dictionary<string, string?> _settings;
+
+    public PortalFactory(int? smtpPort = null, IDictionary<string, string?>? settings = null)
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["Portal:DataDirectory"] = _dataFolder,
+            ["Portal:PublicBaseUrl"] = "http://portal.test/",
+            ["Mail:Smtp:Host"] = smtpPort is null ? "" : "127.0.0.1",
+            ["Mail:Smtp:Port"] = smtpPort?.ToString(),
+            ["Mail:Smtp:Security"] = "None",
+            ["Mail:Smtp:Timeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DataFolder => _dataFolder;
+
+    /// <summary>The address the portal listens on, once started on a real port.</summary>
+    public Uri RootUri { get; private set; } = new("http://localhost/");
+
+    public Uri StartOnRealPort()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        RootUri = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
+        return RootUri;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Added last, so these win over the operator's appsettings.json.
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A browser may still hold a file for a moment; the folder is in the temp area either way.
+        }
+    }
+}

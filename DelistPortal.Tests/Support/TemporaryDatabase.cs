@@ -1,0 +1,29 @@
+using DelistPortal.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Tests.Support;
+
+/// <summary>A migrated SQLite file in a temporary folder, deleted afterwards: the same engine as production.</summary>
+public sealed class TemporaryDatabase : IDbContextFactory<PortalDbContext>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("delistportal-test-").FullName;
+    private readonly DbContextOptions<PortalDbContext> _options;
+
+    public TemporaryDatabase()
+    {
+        _options = new DbContextOptionsBuilder<PortalDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(_folder, "portal.db")};Default Timeout=30")
+            .Options;
+        using var db = CreateDbContext();
+        db.Database.Migrate();
+    }
+
+    public PortalDbContext CreateDbContext() => new(_options);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
