@@ -8,7 +8,9 @@ public sealed class MailTemplateRenderer(IServiceProvider services, ILoggerFacto
 {
     public async Task<string> RenderAsync<TTemplate>(IDictionary<string, object?> parameters) where TTemplate : IComponent
     {
-        await using var renderer = new HtmlRenderer(services, loggerFactory);
+        // A scope of its own: the renderer resolves scoped services (cascading value suppliers) like a page would.
+        await using var scope = services.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggerFactory);
         return await renderer.Dispatcher.InvokeAsync(async () =>
         {
             var output = await renderer.RenderComponentAsync<TTemplate>(ParameterView.FromDictionary(parameters));

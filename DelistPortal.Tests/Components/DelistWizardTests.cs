@@ -1,0 +1,152 @@
+using AngleSharp.Dom;
+using Bunit;
+using DelistPortal.Components.Pages.Delist;
+using Microsoft.AspNetCore.Components;
+
+namespace DelistPortal.Tests.Components;
+
+public class DelistWizardTests : PortalComponentTest
+{
+    private IRenderedComponent<DelistWizard> RenderWizard(string url = "/")
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+        return Render<DelistWizard>();
+    }
+
+    private static IElement Field(IRenderedComponent<DelistWizard> wizard, string label) =>
+        wizard.FindAll("input").Single(i => wizard.Find($"label[for='{i.Id}']").TextContent.Trim() == label);
+
+    private static Task SubmitAsync(IRenderedComponent<DelistWizard> wizard, string email, string ip)
+    {
+        Field(wizard, "Email address").Input(email);
+        Field(wizard, "IP address").Input(ip);
+        return wizard.Find("form").SubmitAsync();
+    }
+
+    [Fact]
+    public void StartsOnTheFirstStepWithTheLabelledFields()
+    {
+        var wizard = RenderWizard();
+
+        Assert.NotNull(Field(wizard, "Email address"));
+        Assert.NotNull(Field(wizard, "IP address"));
+        Assert.Contains(wizard.FindAll("button"), b => b.TextContent.Trim() == "Submit");
+    }
+
+    [Fact]
+    public void TheIpFromTheBounceLinkIsFilledIn()
+    {
+        var wizard = RenderWizard("/?ip=203.0.113.7");
+
+        Assert.Equal("203.0.113.7", Field(wizard, "IP address").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task InvalidInputShowsAMessageNextToEachField()
+    {
+        var wizard = RenderWizard();
+
+        await SubmitAsync(wizard, "postmaster", "192.168.1.20");
+
+        wizard.WaitForAssertion(() =>
+        {
+            Assert.Contains("This is not a valid email address", wizard.Markup);
+            Assert.Contains("This is a private address", wizard.Markup);
+        });
+        Assert.Empty(Harness.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task AnUnlistedAddressGetsThePlainNotListedMessage()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        var wizard = RenderWizard();
+
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.99");
+
+        wizard.WaitForAssertion(() => Assert.Contains("203.0.113.99 is not on our blocklist", wizard.Markup));
+        Assert.Contains("no email was sent", wizard.Markup);
+        Assert.Empty(Harness.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task AListedAddressMovesToCheckYourEmailWithAddressValidityAndResend()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        var wizard = RenderWizard();
+
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link to postmaster@sender.example", wizard.Markup));
+        Assert.Contains("within 30 minutes", wizard.Markup);
+        Assert.Contains(wizard.FindAll("button"), b => b.TextContent.Trim() == "Resend");
+        Assert.Single(Harness.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task ResendTooSoonSaysWhenToTryAgain()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        var wizard = RenderWizard();
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+        wizard.WaitForAssertion(() => Assert.Contains("Check your email", wizard.Markup));
+
+        await wizard.FindAll("button").Single(b => b.TextContent.Trim() == "Resend").ClickAsync(new());
+
+        wizard.WaitForAssertion(() => Assert.Contains("you can ask for the email again at", wizard.Markup));
+        Assert.Single(Harness.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task AStepCannotBeSkippedFromTheStepHeader()
+    {
+        var wizard = RenderWizard();
+        var headers = wizard.FindAll("button[role=tab]");
+        Assert.Equal(3, headers.Count);
+
+        await headers[2].ClickAsync(new());
+        await wizard.FindAll("button[role=tab]")[1].ClickAsync(new());
+
+        Assert.NotNull(Field(wizard, "Email address"));
+        Assert.DoesNotContain("Remove the IP address", wizard.Markup);
+    }
+
+    [Fact]
+    public async Task TheConfirmationLinkShowsTheListingAndTheDelistButton()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        await Harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        var (reference, token) = Harness.LastLink();
+
+        var wizard = RenderWizard($"/confirm?request={reference}&token={token}");
+
+        wizard.WaitForAssertion(() => Assert.Contains(wizard.FindAll("button"), b => b.TextContent.Trim() == "Delist IP"));
+        Assert.Contains("Test listing: bulk mail to spam traps.", wizard.Markup);
+        Assert.Contains("it will be listed again", wizard.Markup);
+    }
+
+    [Fact]
+    public async Task DelistIpShowsTheOutcomeWithTheReference()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        await Harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        var (reference, token) = Harness.LastLink();
+        var wizard = RenderWizard($"/confirm?request={reference}&token={token}");
+        wizard.WaitForAssertion(() => Assert.Contains("Delist IP", wizard.Markup));
+
+        await wizard.FindAll("button").Single(b => b.TextContent.Trim() == "Delist IP").ClickAsync(new());
+
+        wizard.WaitForAssertion(() => Assert.Contains("203.0.113.7 has been removed from the blocklist", wizard.Markup));
+        Assert.Contains(reference, wizard.Markup);
+        Assert.False(await Harness.IsListedAsync("203.0.113.7"));
+    }
+
+    [Fact]
+    public void AMadeUpLinkGetsAClearMessage()
+    {
+        var wizard = RenderWizard("/confirm?request=DL-0000-0000&token=nonsense");
+
+        wizard.WaitForAssertion(() => Assert.Contains("This link is not valid, and nothing was changed", wizard.Markup));
+        Assert.DoesNotContain("Delist IP", wizard.Markup);
+    }
+}

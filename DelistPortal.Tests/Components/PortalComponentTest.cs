@@ -1,0 +1,34 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using DelistPortal.Tests.Support;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace DelistPortal.Tests.Components;
+
+/// <summary>
+/// The one MudBlazor setup for component tests: loose JS interop, MudBlazor services, the delisting services on a
+/// temporary database, and a rendered popover provider.
+/// </summary>
+public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
+{
+    protected PortalComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Harness.Register(Services);
+        // After every Services.Add*: MudBlazor components read the renderer info.
+        SetRendererInfo(new RendererInfo("Server", true));
+        Render<MudPopoverProvider>();
+    }
+
+    protected DelistingHarness Harness { get; } = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Harness.Dispose();
+    }
+}
