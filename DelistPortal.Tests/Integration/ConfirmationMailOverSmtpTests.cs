@@ -1,0 +1,112 @@
+using System.Net;
+using DelistPortal.Delisting;
+using DelistPortal.Tests.Support;
+
+namespace DelistPortal.Tests.Integration;
+
+/// <summary>The real app (its DI, its SQLite file, MailKit) mailing a real SMTP server on loopback.</summary>
+public sealed class ConfirmationMailOverSmtpTests : IAsyncLifetime
+{
+    private SmtpReceiver _smtp = null!;
+    private PortalFactory _portal = null!;
+
+    public async Task InitializeAsync()
+    {
+        _smtp = await SmtpReceiver.StartNewAsync();
+        _portal = new PortalFactory(_smtp.Port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _portal.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    private async Task<SubmitResult> SubmitAsync(string email, string ip)
+    {
+        using var scope = _portal.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<DelistService>().SubmitAsync(email, ip, "192.0.2.200");
+    }
+
+    [Fact]
+    public async Task TheConfirmationMailArrivesOverSmtpAndItsLinkShowsTheDelistStep()
+    {
+        using var client = _portal.CreateClient();
+
+        var result = await SubmitAsync("postmaster@sender.example", "203.0.113.7");
+        var mail = await _smtp.WaitForMessageAsync(m => m.To.ToString().Contains("postmaster@sender.example"));
+        var link = MailLinks.ConfirmationLink(mail);
+        var page = await client.GetStringAsync(link.PathAndQuery);
+
+        Assert.Equal(SubmitOutcome.ConfirmationSent, result.Outcome);
+        Assert.Equal("portal.test", link.Host);
+        Assert.Contains("Confirm the removal of 203.0.113.7", mail.Subject);
+        Assert.NotNull(mail.HtmlBody);
+        Assert.NotNull(mail.TextBody);
+        Assert.Contains("Delist IP", page);
+        Assert.Contains("Bulk unsolicited mail", WebUtility.HtmlDecode(page));
+    }
+
+    [Fact]
+    public async Task OpeningTheLinkTwiceChangesNothing()
+    {
+        using var client = _portal.CreateClient();
+        await SubmitAsync("postmaster@sender.example", "203.0.113.25");
+        var link = MailLinks.ConfirmationLink(await _smtp.WaitForMessageAsync(_ => true));
+
+        await client.GetStringAsync(link.PathAndQuery);
+        var second = await client.GetStringAsync(link.PathAndQuery);
+
+        Assert.Contains("Delist IP", second);
+    }
+
+    [Fact]
+    public async Task AForgedHostHeaderDoesNotChangeTheLinkInTheMail()
+    {
+        using var client = _portal.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=203.0.113.7");
+        request.Headers.Host = "attacker.example";
+        await client.SendAsync(request);
+
+        await SubmitAsync("postmaster@sender.example", "192.0.2.14");
+        var link = MailLinks.ConfirmationLink(await _smtp.WaitForMessageAsync(_ => true));
+
+        Assert.Equal("portal.test", link.Host);
+    }
+
+    [Fact]
+    public async Task WithTheMailServerDownTheSenderIsToldAndNothingIsLost()
+    {
+        await _smtp.StopAsync();
+
+        var failed = await SubmitAsync("postmaster@sender.example", "203.0.113.7");
+        await _smtp.StartAsync();
+        var retried = await SubmitAsync("postmaster@sender.example", "203.0.113.7");
+
+        Assert.Equal(SubmitOutcome.MailNotSent, failed.Outcome);
+        Assert.Equal(SubmitOutcome.ConfirmationSent, retried.Outcome);
+        Assert.Equal(failed.Request!.Reference, retried.Request!.Reference);
+        await _smtp.WaitForMessageAsync(m => m.Headers["X-Delist-Reference"] == failed.Request.Reference);
+    }
+
+    [Fact]
+    public async Task UnknownPagesGetANotFoundPage()
+    {
+        using var client = _portal.CreateClient();
+
+        var response = await client.GetAsync("/no-such-page");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheMailboxPageDoesNotExistWhenSmtpIsConfigured()
+    {
+        using var client = _portal.CreateClient();
+
+        var page = await client.GetStringAsync("/mailbox");
+
+        Assert.Contains("Page not found", page);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using DelistPortal.Data;
+using DelistPortal.Delisting;
+using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DelistPortal.Tests.Integration;
+
+/// <summary>Without an SMTP host the portal keeps its mail as .eml files and shows it on /mailbox.</summary>
+public sealed class EmbeddedMailboxTests : IAsyncLifetime
+{
+    private readonly PortalFactory _portal = new(smtpPort: null);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
+
+    [Fact]
+    public async Task ConfirmationMailIsWrittenToTheMailboxFolderAndShownOnTheMailboxPage()
+    {
+        using var client = _portal.CreateClient();
+        using (var scope = _portal.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DelistService>().SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        }
+
+        var files = Directory.GetFiles(Path.Combine(_portal.DataFolder, "mailbox"), "*.eml");
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync("/mailbox"));
+
+        Assert.Single(files);
+        Assert.Contains("Confirm the removal of 203.0.113.7 from the blocklist", page);
+        Assert.Contains("postmaster@sender.example", page);
+    }
+
+    [Fact]
+    public async Task ANewDatabaseIsMigratedAndSeededOnce()
+    {
+        using var client = _portal.CreateClient();
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var seeded = await db.Listings.CountAsync();
+
+        await DemoData.SeedAsync(db, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(6, seeded);
+        Assert.Equal(seeded, await db.Listings.CountAsync());
+        Assert.True(File.Exists(Path.Combine(_portal.DataFolder, "portal.db")));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using DelistPortal.Tests.Support;
+using Microsoft.Playwright;
+
+namespace DelistPortal.EndToEnd.Support;
+
+/// <summary>
+/// Everything a sender meets, for real: the portal on a loopback port (Kestrel, SQLite file), an SMTP server that
+/// receives its mail, and Debian's Chromium driven by Playwright. One per test class.
+/// </summary>
+public sealed class PortalUnderTest : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic",
+    ];
+
+    private IPlaywright? _playwright;
+
+    public SmtpReceiver Smtp { get; private set; } = null!;
+
+    public PortalFactory Portal { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public Uri RootUri { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Smtp = await SmtpReceiver.StartNewAsync();
+        // The public base URL must be known before start: the links in the mail point at it.
+        var port = FreeTcpPort();
+        RootUri = new Uri($"http://127.0.0.1:{port}/");
+        Portal = new PortalFactory(Smtp.Port, new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = RootUri.AbsoluteUri });
+        Portal.UseKestrel(port);
+        Portal.StartServer();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await Portal.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+
+    /// <summary>Opens a page and waits until the circuit is up: clicks before that would be lost.</summary>
+    public async Task<IPage> OpenAsync(IBrowserContext context, string pathAndQuery)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(RootUri, pathAndQuery).AbsoluteUri);
+        await page.Locator("[data-interactive='true']").WaitForAsync();
+        return page;
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

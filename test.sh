@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every DelistPortal test: unit, component (bunit), integration (real SMTP, SQLite files) and end-to-end
+# (Playwright in Debian's Chromium). Prints one line "N passed, M failed" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the end-to-end tests (about a minute)..."
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
+      echo "Could not install chromium with apt-get." >&2
+      echo "0 passed, 1 failed"
+      exit 1
+    fi
+  else
+    echo "The end-to-end tests need Chromium at $chromium. Install it (Debian: sudo apt-get install chromium)" >&2
+    echo "or point CHROMIUM_PATH at a Chromium binary, then run this again." >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+export CHROMIUM_PATH="$chromium"
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+dotnet test DelistPortal.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+# A build error runs no test at all: count it as a failure rather than report a clean zero.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
