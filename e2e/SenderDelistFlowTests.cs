@@ -1,5 +1,8 @@
+using DelistPortal.Data;
 using DelistPortal.EndToEnd.Support;
 using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -41,6 +44,15 @@ public sealed class SenderDelistFlowTests(PortalUnderTest portal) : IClassFixtur
         await Expect(confirm.Page.GetByText("203.0.113.7 has been removed from the blocklist")).ToBeVisibleAsync();
         await Expect(confirm.Page.GetByText(mail.Headers["X-Delist-Reference"]!).First).ToBeVisibleAsync();
         await Screenshots.SaveAsync(confirm.Page, "4-delisted");
+
+        // The removal is recorded: who (the confirmed address), when, and from which client address.
+        await using (var db = await portal.Portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            var listing = await db.Listings.SingleAsync(l => l.Network == "203.0.113.7");
+            Assert.Equal(Email, listing.DelistedBy);
+            Assert.Equal("127.0.0.1", listing.DelistedFromAddress);
+            Assert.NotNull(listing.DelistedAt);
+        }
 
         // Afterwards the address is not listed: the wizard says so.
         var again = new DelistWizardPage(await portal.OpenAsync(context, "/"));

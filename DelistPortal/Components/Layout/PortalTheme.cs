@@ -16,6 +16,8 @@ public static class PortalTheme
         Typography = new Typography
         {
             Default = new DefaultTypography { FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"] },
+            // Buttons read as written ("Delist IP"), not in capitals.
+            Button = new ButtonTypography { TextTransform = "none" },
         },
     };
 }
