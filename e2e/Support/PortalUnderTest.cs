@@ -9,7 +9,7 @@ namespace DelistPortal.EndToEnd.Support;
 /// Everything a sender meets, for real: the portal on a loopback port (Kestrel, SQLite file), an SMTP server that
 /// receives its mail, and Debian's Chromium driven by Playwright. One per test class.
 /// </summary>
-public sealed class PortalUnderTest : IAsyncLifetime
+public class PortalUnderTest : IAsyncLifetime
 {
     private static readonly string[] ChromiumArgs =
     [
@@ -17,7 +17,15 @@ public sealed class PortalUnderTest : IAsyncLifetime
         "--disable-sync", "--no-first-run", "--disable-quic",
     ];
 
+    private readonly bool _withSmtp;
     private IPlaywright? _playwright;
+
+    public PortalUnderTest() : this(withSmtp: true)
+    {
+    }
+
+    /// <param name="withSmtp">False runs the portal as `dotnet run` does out of the box: mail goes to the Mailbox page.</param>
+    protected PortalUnderTest(bool withSmtp) => _withSmtp = withSmtp;
 
     public SmtpReceiver Smtp { get; private set; } = null!;
 
@@ -33,7 +41,7 @@ public sealed class PortalUnderTest : IAsyncLifetime
         // The public base URL must be known before start: the links in the mail point at it.
         var port = FreeTcpPort();
         RootUri = new Uri($"http://127.0.0.1:{port}/");
-        Portal = new PortalFactory(Smtp.Port, new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = RootUri.AbsoluteUri });
+        Portal = new PortalFactory(_withSmtp ? Smtp.Port : null, new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = RootUri.AbsoluteUri });
         Portal.UseKestrel(port);
         Portal.StartServer();
 
