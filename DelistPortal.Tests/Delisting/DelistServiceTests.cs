@@ -106,12 +106,16 @@ public sealed class DelistServiceTests : IDisposable
         Assert.False(await _harness.IsListedAsync("203.0.113.7"));
         await using var db = _harness.Database.CreateDbContext();
         var listing = await db.Listings.SingleAsync();
-        Assert.Equal(Email, listing.DelistedBy);
-        Assert.Equal(DelistingHarness.Start.AddMinutes(4), listing.DelistedAt);
-        Assert.Equal("192.0.2.44", listing.DelistedFromAddress);
+        Assert.Equal(ListingStatus.Delisted, listing.Status);
+        Assert.Equal(DelistingHarness.Start.AddMinutes(4), listing.EndedAt);
         var request = await db.DelistRequests.SingleAsync();
         Assert.Equal(DelistRequestState.Delisted, request.State);
-        Assert.Equal(listing.Id, (await db.Listings.SingleAsync(l => l.DelistRequestId == request.Id)).Id);
+        Assert.Equal(request.Id, listing.DelistRequestId);
+        var delisted = await db.ListingEvents.SingleAsync(e => e.Kind == ListingEventKind.Delisted);
+        Assert.Equal((ActorKind.Requester, Email), (delisted.ActorKind, delisted.ActorName));
+        Assert.Equal(DelistingHarness.Start.AddMinutes(4), delisted.At);
+        Assert.Equal("192.0.2.44", delisted.ClientAddress);
+        Assert.Equal(request.Id, delisted.DelistRequestId);
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public sealed class DelistingHarness : IDisposable
         services.AddOptions<PortalOptions>().Configure(o => o.PublicBaseUrl = "https://delist.example.net/portal/");
         services.AddOptions<DelistingOptions>();
         services.AddOptions<MailOptions>();
+        services.AddOptions<BlocklistOptions>().Configure(o => Configure(o));
+        services.AddSingleton<ListingPolicy>();
+        services.AddSingleton<BlocklistService>();
         services.AddSingleton<MailTemplateRenderer>();
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
@@ -41,22 +44,26 @@ public sealed class DelistingHarness : IDisposable
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
+    /// <summary>Set before the first service is resolved to change the listing policy for one test.</summary>
+    public Action<BlocklistOptions> Configure { get; set; } = _ => { };
+
+    public BlocklistService Blocklist => _services.GetRequiredService<BlocklistService>();
+
     public TemporaryDatabase Database { get; } = new();
 
     public RecordingMailSender Mail { get; } = new();
 
     public DelistService Service => _services.CreateScope().ServiceProvider.GetRequiredService<DelistService>();
 
-    public async Task<Listing> ListAsync(string network, int? prefixLength = null, ListingReason reason = ListingReason.Spam)
+    /// <summary>Lists a network through the blocklist service, permanent unless the test says otherwise.</summary>
+    public async Task<Listing> ListAsync(string address, int? prefixLength = null, ListingReason reason = ListingReason.Spam)
     {
-        var address = IPAddress.Parse(network);
-        var listing = Listing.Create(
-            prefixLength is { } prefix ? new IpNetwork(address, prefix) : IpNetwork.Single(address),
-            reason, "Test listing: bulk mail to spam traps.", Clock.GetUtcNow().AddDays(-1));
-        await using var db = Database.CreateDbContext();
-        db.Listings.Add(listing);
-        await db.SaveChangesAsync();
-        return listing;
+        var ip = IPAddress.Parse(address);
+        var network = prefixLength is { } prefix ? new IpNetwork(ip, prefix) : IpNetwork.Single(ip);
+        var result = await Blocklist.ListAsync(
+            new ListingDraft(network, reason, "Test listing: bulk mail to spam traps.", ListingSource.Admin) { Permanent = true },
+            DelistPortal.Blocklist.Actor.Admin("test-admin"), null);
+        return result.Listing ?? throw new InvalidOperationException($"Listing {network} failed: {result.Outcome} {result.Error}");
     }
 
     /// <summary>The reference and token of the newest mailed link.</summary>

@@ -12,4 +12,10 @@ public enum IpAddressError
     LinkLocal,
     Multicast,
     Reserved,
+    /// <summary>A network whose address has bits set beyond its prefix ("198.51.100.7/24").</summary>
+    HostBitsSet,
+    /// <summary>A prefix length that is not a number in range for the family.</summary>
+    BadPrefixLength,
+    /// <summary>A network wider than the list accepts (shorter than /8 for IPv4, /16 for IPv6).</summary>
+    TooWide,
 }

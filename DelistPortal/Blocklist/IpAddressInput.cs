@@ -29,18 +29,20 @@ public static class IpAddressInput
             text = text[1..^1].Trim();
         }
 
-        var address = text.Contains(':') ? ParseIPv6(text) : ParseIPv4(text);
+        var address = ParseSyntax(text);
         if (address is null)
         {
             return IpAddressParseResult.Fail(IpAddressError.Malformed);
         }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
         var error = SpecialPurposeAddresses.Classify(address);
         return error == IpAddressError.None ? IpAddressParseResult.Ok(address) : IpAddressParseResult.Fail(error);
+    }
+
+    /// <summary>The address written in <paramref name="text"/> (IPv4-mapped IPv6 given as IPv4), or null.</summary>
+    internal static IPAddress? ParseSyntax(string text)
+    {
+        var address = text.Contains(':') ? ParseIPv6(text) : ParseIPv4(text);
+        return address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
     }
 
     private static IPAddress? ParseIPv4(string text)

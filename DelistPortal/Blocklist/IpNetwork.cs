@@ -16,6 +16,34 @@ public readonly record struct IpNetwork(IPAddress Address, int PrefixLength)
 
     public static IpNetwork Single(IPAddress address) => new(address, MaxPrefixLength(address));
 
+    /// <summary>Reads a network in the form <see cref="ToString"/> writes (a stored value, not user input).</summary>
+    public static IpNetwork Parse(string canonical)
+    {
+        var slash = canonical.IndexOf('/');
+        return slash < 0
+            ? Single(IPAddress.Parse(canonical))
+            : new IpNetwork(IPAddress.Parse(canonical[..slash]), int.Parse(canonical[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The network of <paramref name="address"/> with the host bits cleared.</summary>
+    public static IpNetwork Containing(IPAddress address, int prefixLength)
+    {
+        var bytes = address.GetAddressBytes();
+        var hostBits = bytes.Length * 8 - prefixLength;
+        for (var i = bytes.Length - 1; hostBits > 0; i--)
+        {
+            var bits = Math.Min(8, hostBits);
+            bytes[i] &= (byte)~((1 << bits) - 1);
+            hostBits -= bits;
+        }
+        return new IpNetwork(new IPAddress(bytes), prefixLength);
+    }
+
+    /// <summary>True when the two networks share at least one address.</summary>
+    public bool Overlaps(IpNetwork other) =>
+        Address.AddressFamily == other.Address.AddressFamily &&
+        string.CompareOrdinal(StartKey, other.EndKey) <= 0 && string.CompareOrdinal(other.StartKey, EndKey) <= 0;
+
     /// <summary>The first address of the network as a sortable key (see <see cref="AddressKey"/>).</summary>
     public string StartKey => AddressKey.From(Address);
 

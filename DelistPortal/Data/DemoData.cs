@@ -17,7 +17,8 @@ public static class DemoData
             return;
         }
         var now = time.GetUtcNow();
-        db.Listings.AddRange(
+        Listing[] listings =
+        [
             Listing.Create(Single("203.0.113.7"), ListingReason.Spam,
                 "Bulk unsolicited mail to our customers: 1,240 messages in 2 hours, 96% reported as spam.", now.AddDays(-3)),
             Listing.Create(Single("203.0.113.25"), ListingReason.SpamTrap,
@@ -29,7 +30,14 @@ public static class DemoData
             Listing.Create(Single("2001:db8::25"), ListingReason.OpenRelayOrProxy,
                 "The server relayed mail for anyone on the internet (open relay test).", now.AddDays(-2)),
             Listing.Create(new IpNetwork(IPAddress.Parse("2001:db8:bad::"), 48), ListingReason.Policy,
-                "Dynamic address space that should send mail through its provider's relay.", now.AddDays(-30)));
+                "Dynamic address space that should send mail through its provider's relay.", now.AddDays(-30)),
+        ];
+        foreach (var listing in listings)
+        {
+            listing.Source = ListingSource.Import;
+            db.Listings.Add(listing);
+            db.ListingEvents.Add(ListingEvent.For(listing, ListingEventKind.Listed, Actor.System, listing.ListedAt, null, "Demo data"));
+        }
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Seeded demo listings on documentation ranges (Portal:SeedDemoData)");
     }

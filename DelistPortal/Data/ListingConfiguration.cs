@@ -12,9 +12,19 @@ internal sealed class ListingConfiguration : IEntityTypeConfiguration<Listing>
         builder.Property(l => l.RangeStart).HasMaxLength(32).IsFixedLength();
         builder.Property(l => l.RangeEnd).HasMaxLength(32).IsFixedLength();
         builder.Property(l => l.Reason).HasConversion<string>().HasMaxLength(32);
-        builder.Property(l => l.Detail).HasMaxLength(1000);
-        builder.Property(l => l.DelistedBy).HasMaxLength(254);
-        builder.Property(l => l.DelistedFromAddress).HasMaxLength(64);
+        builder.Property(l => l.Source).HasConversion<string>().HasMaxLength(16);
+        builder.Property(l => l.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(l => l.Detail).HasMaxLength(Listing.MaxDetailLength);
+        builder.Property(l => l.Version).IsConcurrencyToken();
+        builder.Ignore(l => l.IpNetwork);
+        builder.ComplexProperty(l => l.Evidence, evidence =>
+            evidence.Property(e => e.HeloName).HasMaxLength(ListingEvidence.MaxHeloNameLength));
+
+        // "Which listings contain this address": start <= key, then end >= key on the rows found.
         builder.HasIndex(l => new { l.RangeStart, l.RangeEnd });
+        // One active listing per network, even with two writers at the same instant.
+        builder.HasIndex(l => new { l.RangeStart, l.RangeEnd }).IsUnique().HasFilter("\"Status\" = 'Active'")
+            .HasDatabaseName("IX_Listings_ActiveNetwork");
+        builder.HasIndex(l => new { l.Status, l.ExpiresAt });
     }
 }

@@ -39,20 +39,42 @@ public class DelistRequest
     /// <summary>The listings this request removed, as shown to the sender ("203.0.113.7, 198.51.100.0/24").</summary>
     public string? DelistedNetworks { get; set; }
 
+    /// <summary>Why the request went to review, for the admin who decides it.</summary>
+    public string? ReviewNote { get; set; }
+
+    public bool IsFinal => State is not (DelistRequestState.AwaitingConfirmation or DelistRequestState.InReview);
+
     public bool IsExpired(DateTimeOffset now) => State == DelistRequestState.Expired ||
         (State == DelistRequestState.AwaitingConfirmation && now >= TokenExpiresAt);
 
     public void MarkDelisted(DateTimeOffset now, string? fromAddress, string networks) =>
-        Complete(DelistRequestState.Delisted, now, fromAddress, networks);
+        MoveTo(DelistRequestState.Delisted, now, fromAddress, networks);
 
     public void MarkNoLongerListed(DateTimeOffset now, string? fromAddress) =>
-        Complete(DelistRequestState.NoLongerListed, now, fromAddress, null);
+        MoveTo(DelistRequestState.NoLongerListed, now, fromAddress, null);
 
-    public void MarkExpired(DateTimeOffset now) => Complete(DelistRequestState.Expired, now, null, null);
+    public void MarkExpired(DateTimeOffset now) => MoveTo(DelistRequestState.Expired, now, null, null);
 
-    private void Complete(DelistRequestState state, DateTimeOffset now, string? fromAddress, string? networks)
+    /// <summary>Confirmed by the sender, but the listing policy wants a person to decide.</summary>
+    public void MarkInReview(DateTimeOffset now, string? fromAddress, string note)
     {
-        if (State != DelistRequestState.AwaitingConfirmation)
+        MoveTo(DelistRequestState.InReview, now, fromAddress, null);
+        ReviewNote = note;
+    }
+
+    public void MarkDenied(DateTimeOffset now, string? fromAddress) => MoveTo(DelistRequestState.Denied, now, fromAddress, null);
+
+    private static bool CanMove(DelistRequestState from, DelistRequestState to) => (from, to) switch
+    {
+        (DelistRequestState.AwaitingConfirmation, DelistRequestState.Delisted or DelistRequestState.NoLongerListed
+            or DelistRequestState.Expired or DelistRequestState.InReview) => true,
+        (DelistRequestState.InReview, DelistRequestState.Delisted or DelistRequestState.NoLongerListed or DelistRequestState.Denied) => true,
+        _ => false,
+    };
+
+    private void MoveTo(DelistRequestState state, DateTimeOffset now, string? fromAddress, string? networks)
+    {
+        if (!CanMove(State, state))
         {
             throw new InvalidOperationException($"Request {Reference} is {State}; it cannot become {state}.");
         }

@@ -1,11 +1,13 @@
 namespace DelistPortal.Delisting;
 
 /// <summary>
-/// The life of a self-service request. Only <see cref="AwaitingConfirmation"/> moves; every other state is final.
+/// The life of a self-service request.
 /// <code>
 /// AwaitingConfirmation ──Delist click──▶ Delisted
-///        │                    └────────▶ NoLongerListed (the listing went away before the click)
+///        │                    ├────────▶ NoLongerListed (the listing went away before the click)
+///        │                    └────────▶ InReview (the listing policy refuses self-service)
 ///        └──link lifetime passes───────▶ Expired
+/// InReview ──admin approves──▶ Delisted   InReview ──admin denies──▶ Denied
 /// </code>
 /// </summary>
 public enum DelistRequestState
@@ -14,4 +16,6 @@ public enum DelistRequestState
     Delisted,
     NoLongerListed,
     Expired,
+    InReview,
+    Denied,
 }

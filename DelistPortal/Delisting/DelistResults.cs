@@ -55,6 +55,8 @@ public enum ConfirmationStatus
     AlreadyCompleted,
     /// <summary>This Delist action removed the listings.</summary>
     Delisted,
+    /// <summary>This Delist action was confirmed but the listing policy sent it to a person for review.</summary>
+    SentToReview,
 }
 
 public sealed record ListingSummary(string Network, ListingReason Reason, string Detail, DateTimeOffset ListedAt, DateTimeOffset? ExpiresAt)

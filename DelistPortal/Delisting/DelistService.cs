@@ -13,6 +13,7 @@ namespace DelistPortal.Delisting;
 public sealed class DelistService(
     IDbContextFactory<PortalDbContext> dbFactory,
     ConfirmationMailer mailer,
+    ListingPolicy policy,
     TimeProvider time,
     IOptions<DelistingOptions> options,
     ILogger<DelistService> logger)
@@ -135,19 +136,26 @@ public sealed class DelistService(
         var listings = await db.Listings
             .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
             .ToListAsync(cancellationToken);
-        foreach (var listing in listings)
-        {
-            listing.DelistedAt = now;
-            listing.DelistedBy = request.Email;
-            listing.DelistedFromAddress = clientAddress;
-            listing.DelistRequestId = request.Id;
-        }
+        var actor = Actor.Requester(request.Email);
+        var refusal = await SelfServiceRefusalAsync(db, listings, now, cancellationToken);
         if (listings.Count == 0)
         {
             request.MarkNoLongerListed(now, clientAddress);
         }
+        else if (refusal is not null)
+        {
+            var note = $"Self-service refused ({refusal.Value.Reason}) for {refusal.Value.Listing.Network}";
+            request.MarkInReview(now, clientAddress, note);
+            AddEvents(db, listings, ListingEventKind.Refused, actor, now, clientAddress, $"{note}; request {request.Reference}", request.Id);
+        }
         else
         {
+            foreach (var listing in listings)
+            {
+                listing.End(ListingStatus.Delisted, now);
+                listing.DelistRequestId = request.Id;
+            }
+            AddEvents(db, listings, ListingEventKind.Delisted, actor, now, clientAddress, $"Self-service request {request.Reference}", request.Id);
             request.MarkDelisted(now, clientAddress, string.Join(", ", listings.Select(l => l.Network)));
         }
 
@@ -163,9 +171,46 @@ public sealed class DelistService(
         logger.LogInformation("Delist request {Reference} completed as {State}: {Networks}",
             request.Reference, request.State, request.DelistedNetworks);
         return new ConfirmationView(
-            request.State == DelistRequestState.Delisted ? ConfirmationStatus.Delisted : ConfirmationStatus.NotListedAnyMore,
+            request.State switch
+            {
+                DelistRequestState.Delisted => ConfirmationStatus.Delisted,
+                DelistRequestState.InReview => ConfirmationStatus.SentToReview,
+                _ => ConfirmationStatus.NotListedAnyMore,
+            },
             request.Reference, request.IpAddress, listings.Select(ListingSummary.From).ToList(),
             request.State, request.CompletedAt, request.DelistedNetworks);
+    }
+
+    /// <summary>
+    /// The first listing a sender may not remove themselves, with why: the listing forbids it, or its network was
+    /// removed by self-service <see cref="BlocklistOptions.SelfServiceLimit"/> times within the window.
+    /// </summary>
+    private async Task<(Listing Listing, SelfServiceRefusal Reason)?> SelfServiceRefusalAsync(
+        PortalDbContext db, IReadOnlyList<Listing> listings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now - policy.SelfServiceWindow;
+        foreach (var listing in listings)
+        {
+            var recentSelfServiceDelists = await db.ListingEvents.CountAsync(e =>
+                e.RangeStart == listing.RangeStart && e.RangeEnd == listing.RangeEnd &&
+                e.Kind == ListingEventKind.Delisted && e.ActorKind == ActorKind.Requester && e.At >= since, cancellationToken);
+            if (policy.SelfServiceRefusal(listing, recentSelfServiceDelists) is { } reason)
+            {
+                return (listing, reason);
+            }
+        }
+        return null;
+    }
+
+    private static void AddEvents(PortalDbContext db, IEnumerable<Listing> listings, ListingEventKind kind, Actor actor,
+        DateTimeOffset now, string? clientAddress, string reason, Guid requestId)
+    {
+        foreach (var listing in listings)
+        {
+            var entry = ListingEvent.For(listing, kind, actor, now, clientAddress, reason);
+            entry.DelistRequestId = requestId;
+            db.ListingEvents.Add(entry);
+        }
     }
 
     /// <summary>The request a link points at, or null unless both the reference and its current token match.</summary>

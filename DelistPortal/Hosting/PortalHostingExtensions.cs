@@ -1,3 +1,4 @@
+using DelistPortal.Blocklist;
 using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
@@ -22,6 +23,7 @@ public static class PortalHostingExtensions
         var services = builder.Services;
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -41,6 +43,10 @@ public static class PortalHostingExtensions
             provider.GetRequiredService<IOptions<MailOptions>>().Value.UsesSmtp
                 ? provider.GetRequiredService<SmtpMailSender>()
                 : provider.GetRequiredService<MailboxFolder>());
+
+        services.AddSingleton<ListingPolicy>();
+        services.AddSingleton<BlocklistService>();
+        services.AddHostedService<ListingExpiryWorker>();
 
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();

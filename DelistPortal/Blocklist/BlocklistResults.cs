@@ -1,0 +1,31 @@
+namespace DelistPortal.Blocklist;
+
+public enum ChangeOutcome
+{
+    Done,
+    /// <summary>The draft or edit is not acceptable; see the error.</summary>
+    Invalid,
+    /// <summary>An active listing of the same network exists already.</summary>
+    AlreadyListed,
+    NotFound,
+    /// <summary>The listing has already ended (delisted or expired).</summary>
+    NotActive,
+    /// <summary>Someone else changed the listing since it was read: reload, then decide again.</summary>
+    Conflict,
+}
+
+public enum ListingDraftError
+{
+    None,
+    DetailMissing,
+    DetailTooLong,
+    UnknownReason,
+    ExpiryInThePast,
+    HeloNameTooLong,
+    NegativeSampleCount,
+}
+
+public sealed record ChangeResult(ChangeOutcome Outcome, Listing? Listing = null, ListingDraftError Error = ListingDraftError.None)
+{
+    public bool Succeeded => Outcome == ChangeOutcome.Done;
+}

@@ -1,0 +1,212 @@
+using System.Net;
+using DelistPortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Blocklist;
+
+/// <summary>
+/// Every change to the blocklist goes through here (or through the delist wizard's service for senders), so
+/// each one is validated, versioned and written to the history in the same transaction.
+/// </summary>
+public sealed class BlocklistService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ListingPolicy policy,
+    TimeProvider time,
+    ILogger<BlocklistService> logger)
+{
+    public async Task<ChangeResult> ListAsync(ListingDraft draft, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        if (Validate(draft, now) is var error && error != ListingDraftError.None)
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, Error: error);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var earlier = await db.Listings.OfNetwork(draft.Network).AsNoTracking().ToListAsync(cancellationToken);
+        if (earlier.FirstOrDefault(l => l.Status == ListingStatus.Active) is { } active)
+        {
+            return new ChangeResult(ChangeOutcome.AlreadyListed, active);
+        }
+        var recent = earlier.Count(l => l.EndedAt >= now - policy.RelistWindow);
+
+        var listing = Listing.Create(draft.Network, draft.Reason, draft.Detail.Trim(), now);
+        listing.Evidence = draft.Evidence;
+        listing.Source = draft.Source;
+        listing.SelfServiceAllowed = draft.SelfServiceAllowed;
+        listing.TimesListedBefore = earlier.Count;
+        listing.ExpiresAt = draft.Permanent ? null : draft.ExpiresAt ?? now + policy.LifetimeFor(recent);
+        db.Listings.Add(listing);
+        var kind = earlier.Count == 0 ? ListingEventKind.Listed : ListingEventKind.Relisted;
+        db.ListingEvents.Add(ListingEvent.For(listing, kind, actor, now, clientAddress, draft.Detail.Trim()));
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (PortalDbContext.IsUniqueViolation(ex))
+        {
+            // Another writer listed the same network a moment ago (unique index on active networks).
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var winner = await fresh.Listings.OfNetwork(draft.Network).FirstOrDefaultAsync(l => l.Status == ListingStatus.Active, cancellationToken);
+            return new ChangeResult(ChangeOutcome.AlreadyListed, winner);
+        }
+        logger.LogInformation("{Actor} {Kind} {Network} ({Reason}) until {ExpiresAt}", actor.Name, kind, listing.Network, listing.Reason, listing.ExpiresAt);
+        return new ChangeResult(ChangeOutcome.Done, listing);
+    }
+
+    public async Task<ChangeResult> EditAsync(int listingId, int expectedVersion, ListingEdit edit, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (listing, refusal) = await FindForChangeAsync(db, listingId, expectedVersion, now, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var detail = edit.Detail?.Trim() ?? listing!.Detail;
+        var expiresAt = edit.RemoveExpiry ? null : edit.ExpiresAt ?? listing!.ExpiresAt;
+        var draft = new ListingDraft(listing!.IpNetwork, edit.Reason ?? listing.Reason, detail, listing.Source) { ExpiresAt = expiresAt };
+        if (Validate(draft, now) is var error && error != ListingDraftError.None)
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, listing, error);
+        }
+
+        var changes = new List<string>();
+        if (draft.Reason != listing.Reason)
+        {
+            changes.Add($"reason {listing.Reason} → {draft.Reason}");
+            listing.Reason = draft.Reason;
+        }
+        if (detail != listing.Detail)
+        {
+            changes.Add($"detail \"{listing.Detail}\" → \"{detail}\"");
+            listing.Detail = detail;
+        }
+        if (expiresAt != listing.ExpiresAt)
+        {
+            changes.Add($"expires {Show(listing.ExpiresAt)} → {Show(expiresAt)}");
+            listing.ExpiresAt = expiresAt;
+        }
+        if (edit.SelfServiceAllowed is { } allowed && allowed != listing.SelfServiceAllowed)
+        {
+            changes.Add($"self-service {(allowed ? "allowed" : "refused")}");
+            listing.SelfServiceAllowed = allowed;
+        }
+        if (changes.Count == 0)
+        {
+            return new ChangeResult(ChangeOutcome.Done, listing);
+        }
+        listing.Version++;
+        db.ListingEvents.Add(ListingEvent.For(listing, ListingEventKind.Edited, actor, now, clientAddress, string.Join("; ", changes)));
+        return await SaveChangeAsync(db, listing, cancellationToken);
+    }
+
+    /// <summary>An admin (or an API client) removes a listing, with a reason for the history.</summary>
+    public async Task<ChangeResult> DelistAsync(int listingId, int expectedVersion, Actor actor, string reason, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (listing, refusal) = await FindForChangeAsync(db, listingId, expectedVersion, now, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        listing!.End(ListingStatus.Delisted, now);
+        db.ListingEvents.Add(ListingEvent.For(listing, ListingEventKind.Delisted, actor, now, clientAddress, reason.Trim()));
+        var result = await SaveChangeAsync(db, listing, cancellationToken);
+        if (result.Succeeded)
+        {
+            logger.LogInformation("{Actor} delisted {Network}: {Reason}", actor.Name, listing.Network, reason);
+        }
+        return result;
+    }
+
+    /// <summary>Records listings whose expiry has passed as expired. Lookups already ignore them from the exact instant.</summary>
+    public async Task<int> RecordExpiriesAsync(CancellationToken cancellationToken = default)
+    {
+        const int batchSize = 500;
+        var now = time.GetUtcNow();
+        var recorded = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var due = await db.Listings
+                .Where(l => l.Status == ListingStatus.Active && l.ExpiresAt != null && l.ExpiresAt <= now)
+                .OrderBy(l => l.ExpiresAt)
+                .Take(batchSize)
+                .ToListAsync(cancellationToken);
+            foreach (var listing in due)
+            {
+                listing.End(ListingStatus.Expired, listing.ExpiresAt!.Value);
+                db.ListingEvents.Add(ListingEvent.For(listing, ListingEventKind.Expired, Actor.System, listing.ExpiresAt.Value, null, null));
+            }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // An admin changed one of them meanwhile; the next round sees the new state.
+                return recorded;
+            }
+            recorded += due.Count;
+            if (due.Count < batchSize)
+            {
+                return recorded;
+            }
+        }
+    }
+
+    /// <summary>Every event of every listing that shares an address with <paramref name="network"/>, newest first.</summary>
+    public async Task<IReadOnlyList<ListingEvent>> HistoryAsync(IpNetwork network, int take = 500, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ListingEvents.AsNoTracking().Overlapping(network).Take(take).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Listing>> ActiveContainingAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Listings.AsNoTracking().ActiveContaining(address, time.GetUtcNow()).ToListAsync(cancellationToken);
+    }
+
+    private static async Task<(Listing? Listing, ChangeResult? Refusal)> FindForChangeAsync(
+        PortalDbContext db, int listingId, int expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var listing = await db.Listings.FirstOrDefaultAsync(l => l.Id == listingId, cancellationToken);
+        return listing switch
+        {
+            null => (null, new ChangeResult(ChangeOutcome.NotFound)),
+            _ when listing.Version != expectedVersion => (null, new ChangeResult(ChangeOutcome.Conflict, listing)),
+            _ when !listing.IsActiveAt(now) => (null, new ChangeResult(ChangeOutcome.NotActive, listing)),
+            _ => (listing, null),
+        };
+    }
+
+    private static async Task<ChangeResult> SaveChangeAsync(PortalDbContext db, Listing listing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return new ChangeResult(ChangeOutcome.Done, listing);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new ChangeResult(ChangeOutcome.Conflict, listing);
+        }
+    }
+
+    private static ListingDraftError Validate(ListingDraft draft, DateTimeOffset now) => draft switch
+    {
+        _ when string.IsNullOrWhiteSpace(draft.Detail) => ListingDraftError.DetailMissing,
+        _ when draft.Detail.Trim().Length > Listing.MaxDetailLength => ListingDraftError.DetailTooLong,
+        _ when !Enum.IsDefined(draft.Reason) => ListingDraftError.UnknownReason,
+        _ when draft.ExpiresAt <= now => ListingDraftError.ExpiryInThePast,
+        _ when draft.Evidence.HeloName?.Length > ListingEvidence.MaxHeloNameLength => ListingDraftError.HeloNameTooLong,
+        _ when draft.Evidence.SampleCount < 0 => ListingDraftError.NegativeSampleCount,
+        _ => ListingDraftError.None,
+    };
+
+    private static string Show(DateTimeOffset? value) => value?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never";
+}

@@ -1,0 +1,86 @@
+namespace DelistPortal.Blocklist;
+
+public enum ListingEventKind
+{
+    Listed,
+    Edited,
+    Delisted,
+    Expired,
+    /// <summary>Listed again after an earlier listing of the same network ended.</summary>
+    Relisted,
+    /// <summary>A self-service delist was refused (sent to review) by the listing policy.</summary>
+    Refused,
+}
+
+public enum ActorKind
+{
+    Admin,
+    Requester,
+    ApiKey,
+    System,
+}
+
+/// <summary>Who made a change: an admin user, a requester's confirmed email, an API key's name, or the portal itself.</summary>
+public sealed record Actor(ActorKind Kind, string Name)
+{
+    public static readonly Actor System = new(ActorKind.System, "system");
+
+    public static Actor Admin(string userName) => new(ActorKind.Admin, userName);
+
+    public static Actor Requester(string email) => new(ActorKind.Requester, email);
+
+    public static Actor ApiKey(string keyName) => new(ActorKind.ApiKey, keyName);
+}
+
+/// <summary>
+/// One change to the blocklist. Append-only: the DbContext refuses to update or delete events, and the database
+/// has triggers that do the same for anyone writing SQL by hand.
+/// </summary>
+public class ListingEvent
+{
+    public const int MaxReasonLength = 1000;
+
+    public long Id { get; set; }
+
+    public int ListingId { get; set; }
+
+    /// <summary>Copied from the listing, so history is searchable by address and range without a join.</summary>
+    public required string Network { get; set; }
+
+    public required string RangeStart { get; set; }
+
+    public required string RangeEnd { get; set; }
+
+    public required ListingEventKind Kind { get; set; }
+
+    public required ActorKind ActorKind { get; set; }
+
+    public required string ActorName { get; set; }
+
+    public required DateTimeOffset At { get; set; }
+
+    public string? ClientAddress { get; set; }
+
+    /// <summary>Why, in the actor's words or the portal's.</summary>
+    public string? Reason { get; set; }
+
+    public Guid? DelistRequestId { get; set; }
+
+    public Listing? Listing { get; set; }
+
+    public static ListingEvent For(Listing listing, ListingEventKind kind, Actor actor, DateTimeOffset at, string? clientAddress, string? reason) => new()
+    {
+        ListingId = listing.Id,
+        // A listing that is being added has no id yet: the navigation lets EF fill it in on save.
+        Listing = listing.Id == 0 ? listing : null,
+        Network = listing.Network,
+        RangeStart = listing.RangeStart,
+        RangeEnd = listing.RangeEnd,
+        Kind = kind,
+        ActorKind = actor.Kind,
+        ActorName = actor.Name,
+        At = at,
+        ClientAddress = clientAddress,
+        Reason = reason is { Length: > MaxReasonLength } ? reason[..MaxReasonLength] : reason,
+    };
+}

@@ -1,0 +1,8 @@
+namespace DelistPortal.Blocklist;
+
+public enum ListingStatus
+{
+    Active,
+    Delisted,
+    Expired,
+}
