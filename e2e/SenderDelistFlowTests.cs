@@ -1,3 +1,4 @@
+using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.EndToEnd.Support;
 using DelistPortal.Tests.Support;
@@ -48,10 +49,9 @@ public sealed class SenderDelistFlowTests(PortalUnderTest portal) : IClassFixtur
         // The removal is recorded: who (the confirmed address), when, and from which client address.
         await using (var db = await portal.Portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
         {
-            var listing = await db.Listings.SingleAsync(l => l.Network == "203.0.113.7");
-            Assert.Equal(Email, listing.DelistedBy);
-            Assert.Equal("127.0.0.1", listing.DelistedFromAddress);
-            Assert.NotNull(listing.DelistedAt);
+            var delisted = await db.ListingEvents.SingleAsync(e => e.Network == "203.0.113.7" && e.Kind == ListingEventKind.Delisted);
+            Assert.Equal((ActorKind.Requester, Email), (delisted.ActorKind, delisted.ActorName));
+            Assert.Equal("127.0.0.1", delisted.ClientAddress);
         }
 
         // Afterwards the address is not listed: the wizard says so.

@@ -142,6 +142,23 @@ public class DelistWizardTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task ARefusedSelfServiceDelistSaysItGoesToReview()
+    {
+        var listing = await Harness.ListAsync("203.0.113.7");
+        await Harness.Blocklist.EditAsync(listing.Id, listing.Version,
+            new DelistPortal.Blocklist.ListingEdit { SelfServiceAllowed = false }, DelistPortal.Blocklist.Actor.Admin("alice"), null);
+        await Harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        var (reference, token) = Harness.LastLink();
+        var wizard = RenderWizard($"/confirm?request={reference}&token={token}");
+        wizard.WaitForAssertion(() => Assert.Contains("Delist IP", wizard.Markup));
+
+        await wizard.FindAll("button").Single(b => b.TextContent.Trim() == "Delist IP").ClickAsync(new());
+
+        wizard.WaitForAssertion(() => Assert.Contains("Your request goes to our team for review", wizard.Markup));
+        Assert.True(await Harness.IsListedAsync("203.0.113.7"));
+    }
+
+    [Fact]
     public void AMadeUpLinkGetsAClearMessage()
     {
         var wizard = RenderWizard("/confirm?request=DL-0000-0000&token=nonsense");

@@ -277,6 +277,65 @@ public sealed class DelistServiceTests : IDisposable
             r => Assert.Equal(ConfirmationStatus.AlreadyCompleted, r.Status));
     }
 
+    [Fact]
+    public async Task AfterTheSelfServiceLimitTheRequestGoesToReviewAndChangesNothing()
+    {
+        _harness.Configure = o => o.SelfServiceLimit = 2;
+        for (var round = 0; round < 2; round++)
+        {
+            await _harness.ListAsync("203.0.113.7");
+            await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+            var (reference, token) = _harness.LastLink();
+            Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, token, null)).Status);
+            _harness.Clock.Advance(TimeSpan.FromHours(1));
+        }
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (lastReference, lastToken) = _harness.LastLink();
+
+        var refused = await _harness.Service.DelistAsync(lastReference, lastToken, "192.0.2.9");
+
+        Assert.Equal(ConfirmationStatus.SentToReview, refused.Status);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+        await using var db = _harness.Database.CreateDbContext();
+        var request = await db.DelistRequests.SingleAsync(r => r.Reference == lastReference);
+        Assert.Equal(DelistRequestState.InReview, request.State);
+        Assert.Contains("LimitReached", request.ReviewNote);
+        var refusal = await db.ListingEvents.SingleAsync(e => e.Kind == ListingEventKind.Refused);
+        Assert.Equal((Email, "192.0.2.9", request.Id), (refusal.ActorName, refusal.ClientAddress, refusal.DelistRequestId!.Value));
+        Assert.Equal(ConfirmationStatus.AlreadyCompleted, (await _harness.Service.OpenAsync(lastReference, lastToken)).Status);
+    }
+
+    [Fact]
+    public async Task SelfServiceDelistsOutsideTheWindowDoNotCount()
+    {
+        _harness.Configure = o => (o.SelfServiceLimit, o.SelfServiceWindow) = (1, TimeSpan.FromDays(1));
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+        await _harness.Service.DelistAsync(reference, token, null);
+        _harness.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        (reference, token) = _harness.LastLink();
+
+        Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, token, null)).Status);
+    }
+
+    [Fact]
+    public async Task AListingThatForbidsSelfServiceSendsTheRequestToReview()
+    {
+        var listing = await _harness.ListAsync("203.0.113.7");
+        await _harness.Blocklist.EditAsync(listing.Id, listing.Version, new ListingEdit { SelfServiceAllowed = false }, Actor.Admin("alice"), null);
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var (reference, token) = _harness.LastLink();
+
+        var result = await _harness.Service.DelistAsync(reference, token, null);
+
+        Assert.Equal(ConfirmationStatus.SentToReview, result.Status);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+    }
+
     private async Task AssertNoRequestsAsync()
     {
         await using var db = _harness.Database.CreateDbContext();

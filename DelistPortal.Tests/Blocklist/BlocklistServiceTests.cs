@@ -1,0 +1,263 @@
+using System.Net;
+using DelistPortal.Blocklist;
+using DelistPortal.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Tests.Blocklist;
+
+public sealed class BlocklistServiceTests : IDisposable
+{
+    private static readonly Actor Alice = Actor.Admin("alice");
+    private static readonly Actor Bob = Actor.Admin("bob");
+    private readonly DelistingHarness _harness = new();
+
+    public BlocklistServiceTests() => _harness.Configure = o =>
+    {
+        o.BaseLifetime = TimeSpan.FromDays(1);
+        o.EscalationFactor = 2;
+        o.MaxLifetime = TimeSpan.FromDays(5);
+        o.RelistWindow = TimeSpan.FromDays(30);
+    };
+
+    public void Dispose() => _harness.Dispose();
+
+    private BlocklistService Blocklist => _harness.Blocklist;
+
+    private static ListingDraft Draft(string network, ListingSource source = ListingSource.Api) =>
+        new(IpNetworkInput.Parse(network).Network!.Value, ListingReason.Spam, "Spam run seen by sensor 4", source);
+
+    private async Task<IReadOnlyList<Listing>> ActiveAsync(string address) =>
+        await Blocklist.ActiveContainingAsync(IPAddress.Parse(address));
+
+    [Fact]
+    public async Task ListingRecordsAListedEventWithActorTimeAndClient()
+    {
+        var result = await Blocklist.ListAsync(Draft("203.0.113.7"), Actor.ApiKey("sensor-4"), "192.0.2.50");
+
+        Assert.True(result.Succeeded);
+        var history = await Blocklist.HistoryAsync(IpNetwork.Single(IPAddress.Parse("203.0.113.7")));
+        var listed = Assert.Single(history);
+        Assert.Equal(ListingEventKind.Listed, listed.Kind);
+        Assert.Equal((ActorKind.ApiKey, "sensor-4"), (listed.ActorKind, listed.ActorName));
+        Assert.Equal(DelistingHarness.Start, listed.At);
+        Assert.Equal("192.0.2.50", listed.ClientAddress);
+        Assert.Equal(result.Listing!.Id, listed.ListingId);
+    }
+
+    [Fact]
+    public async Task AFirstListingGetsTheBaseLifetimeUnlessGivenOne()
+    {
+        var byPolicy = await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null);
+        var explicitEnd = await Blocklist.ListAsync(Draft("203.0.113.8") with { ExpiresAt = DelistingHarness.Start.AddHours(3) }, Alice, null);
+        var permanent = await Blocklist.ListAsync(Draft("203.0.113.9") with { Permanent = true }, Alice, null);
+
+        Assert.Equal(DelistingHarness.Start.AddDays(1), byPolicy.Listing!.ExpiresAt);
+        Assert.Equal(DelistingHarness.Start.AddHours(3), explicitEnd.Listing!.ExpiresAt);
+        Assert.Null(permanent.Listing!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task ListingAnActiveNetworkAgainIsRefused()
+    {
+        await Blocklist.ListAsync(Draft("198.51.100.0/24"), Alice, null);
+
+        var again = await Blocklist.ListAsync(Draft("198.51.100.0/24"), Bob, null);
+
+        Assert.Equal(ChangeOutcome.AlreadyListed, again.Outcome);
+        Assert.Single(await ActiveAsync("198.51.100.1"));
+    }
+
+    [Fact]
+    public async Task TwoWritersListingTheSameNetworkAtOnceMakeOneListing()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            Task.Run(() => Blocklist.ListAsync(Draft("198.51.100.0/24"), Alice, null))));
+
+        Assert.Single(results, r => r.Succeeded);
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(ChangeOutcome.AlreadyListed, r.Outcome));
+        Assert.Single(await ActiveAsync("198.51.100.1"));
+    }
+
+    [Fact]
+    public async Task RelistingEscalatesTheLifetimeAndCountsEarlierListings()
+    {
+        var lifetimes = new List<TimeSpan>();
+        for (var round = 0; round < 5; round++)
+        {
+            var listed = await Blocklist.ListAsync(Draft("203.0.113.7"), Actor.ApiKey("sensor"), null);
+            Assert.Equal(round, listed.Listing!.TimesListedBefore);
+            lifetimes.Add(listed.Listing.ExpiresAt!.Value - _harness.Clock.GetUtcNow());
+            await Blocklist.DelistAsync(listed.Listing.Id, listed.Listing.Version, Alice, "fixed", null);
+            _harness.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        Assert.Equal([1, 2, 4, 5, 5], lifetimes.Select(l => (int)l.TotalDays));
+        var kinds = (await Blocklist.HistoryAsync(IpNetwork.Single(IPAddress.Parse("203.0.113.7")))).Select(e => e.Kind).ToList();
+        Assert.Equal(1, kinds.Count(k => k == ListingEventKind.Listed));
+        Assert.Equal(4, kinds.Count(k => k == ListingEventKind.Relisted));
+    }
+
+    [Fact]
+    public async Task EarlierListingsOutsideTheRelistWindowDoNotEscalate()
+    {
+        var first = await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null);
+        await Blocklist.DelistAsync(first.Listing!.Id, first.Listing.Version, Alice, "fixed", null);
+        _harness.Clock.Advance(TimeSpan.FromDays(31));
+
+        var again = await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null);
+
+        Assert.Equal(1, again.Listing!.TimesListedBefore);
+        Assert.Equal(_harness.Clock.GetUtcNow().AddDays(1), again.Listing.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task AListingStopsMatchingAtItsExpiryAndTheWorkerRecordsIt()
+    {
+        var listed = await Blocklist.ListAsync(Draft("203.0.113.7") with { ExpiresAt = DelistingHarness.Start.AddMinutes(10) }, Alice, null);
+
+        _harness.Clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromMilliseconds(1));
+        Assert.Single(await ActiveAsync("203.0.113.7"));
+        _harness.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Empty(await ActiveAsync("203.0.113.7"));
+
+        Assert.Equal(1, await Blocklist.RecordExpiriesAsync());
+        Assert.Equal(0, await Blocklist.RecordExpiriesAsync());
+        await using var db = _harness.Database.CreateDbContext();
+        var stored = await db.Listings.SingleAsync(l => l.Id == listed.Listing!.Id);
+        Assert.Equal((ListingStatus.Expired, DelistingHarness.Start.AddMinutes(10)), (stored.Status, stored.EndedAt));
+        var expired = await db.ListingEvents.SingleAsync(e => e.Kind == ListingEventKind.Expired);
+        Assert.Equal(ActorKind.System, expired.ActorKind);
+    }
+
+    [Fact]
+    public async Task TheMostSpecificListingComesFirstAndEdgesOfARangeMatch()
+    {
+        await Blocklist.ListAsync(Draft("198.51.100.0/24"), Alice, null);
+        await Blocklist.ListAsync(Draft("198.51.100.128/25"), Alice, null);
+        await Blocklist.ListAsync(Draft("198.51.100.200"), Alice, null);
+
+        Assert.Equal(["198.51.100.200", "198.51.100.128/25", "198.51.100.0/24"], (await ActiveAsync("198.51.100.200")).Select(l => l.Network));
+        Assert.Equal(["198.51.100.128/25", "198.51.100.0/24"], (await ActiveAsync("198.51.100.255")).Select(l => l.Network));
+        Assert.Equal(["198.51.100.0/24"], (await ActiveAsync("198.51.100.0")).Select(l => l.Network));
+        Assert.Empty(await ActiveAsync("198.51.101.0"));
+        Assert.Empty(await ActiveAsync("198.51.99.255"));
+        Assert.Equal(["198.51.100.128/25", "198.51.100.0/24"], (await ActiveAsync("::ffff:198.51.100.129")).Select(l => l.Network));
+    }
+
+    [Fact]
+    public async Task IPv4AndIPv6ListingsNeverMatchTheOtherFamily()
+    {
+        // 64:ff9b::/96 (NAT64) embeds IPv4 addresses in IPv6 ones: still a different family.
+        await Blocklist.ListAsync(Draft("64:ff9b::/96"), Alice, null);
+        await Blocklist.ListAsync(Draft("198.51.100.0/24"), Alice, null);
+
+        Assert.Equal(["198.51.100.0/24"], (await ActiveAsync("198.51.100.1")).Select(l => l.Network));
+        Assert.Equal(["64:ff9b::/96"], (await ActiveAsync("64:ff9b::c633:6401")).Select(l => l.Network));
+    }
+
+    [Fact]
+    public async Task TheSecondOfTwoAdminsEditingTheSameListingGetsAConflict()
+    {
+        var listed = (await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null)).Listing!;
+
+        var alice = await Blocklist.EditAsync(listed.Id, listed.Version, new ListingEdit { Detail = "Confirmed spam source" }, Alice, null);
+        var bob = await Blocklist.EditAsync(listed.Id, listed.Version, new ListingEdit { Reason = ListingReason.Phishing }, Bob, null);
+
+        Assert.Equal(ChangeOutcome.Done, alice.Outcome);
+        Assert.Equal(ChangeOutcome.Conflict, bob.Outcome);
+        var stored = (await ActiveAsync("203.0.113.7")).Single();
+        Assert.Equal(("Confirmed spam source", ListingReason.Spam), (stored.Detail, stored.Reason));
+        var edited = (await Blocklist.HistoryAsync(listed.IpNetwork)).Single(e => e.Kind == ListingEventKind.Edited);
+        Assert.Equal("alice", edited.ActorName);
+        Assert.Contains("Confirmed spam source", edited.Reason);
+    }
+
+    [Fact]
+    public async Task ConcurrentEditsWithTheSameVersionSaveOnlyOne()
+    {
+        var listed = (await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null)).Listing!;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
+            Blocklist.EditAsync(listed.Id, listed.Version, new ListingEdit { Detail = $"edit {i}" }, Alice, null))));
+
+        Assert.Single(results, r => r.Succeeded);
+        Assert.Single(await Blocklist.HistoryAsync(listed.IpNetwork), e => e.Kind == ListingEventKind.Edited);
+    }
+
+    [Fact]
+    public async Task DelistingAnEndedListingIsRefused()
+    {
+        var listed = (await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null)).Listing!;
+        var first = await Blocklist.DelistAsync(listed.Id, listed.Version, Alice, "false positive", "192.0.2.1");
+
+        var second = await Blocklist.DelistAsync(listed.Id, first.Listing!.Version, Bob, "again", null);
+
+        Assert.Equal(ChangeOutcome.NotActive, second.Outcome);
+        Assert.Equal(ChangeOutcome.NotFound, (await Blocklist.DelistAsync(9999, 0, Bob, "x", null)).Outcome);
+        var delisted = Assert.Single(await Blocklist.HistoryAsync(listed.IpNetwork), e => e.Kind == ListingEventKind.Delisted);
+        Assert.Equal(("alice", "false positive", "192.0.2.1"), (delisted.ActorName, delisted.Reason, delisted.ClientAddress));
+    }
+
+    [Theory]
+    [InlineData("", ListingDraftError.DetailMissing)]
+    [InlineData(null, ListingDraftError.DetailTooLong)]
+    public async Task AnInvalidDraftIsRefusedAndStoresNothing(string? detail, ListingDraftError expected)
+    {
+        var draft = Draft("203.0.113.7") with { Detail = detail ?? new string('x', Listing.MaxDetailLength + 1) };
+
+        var result = await Blocklist.ListAsync(draft, Alice, null);
+
+        Assert.Equal((ChangeOutcome.Invalid, expected), (result.Outcome, result.Error));
+        Assert.Empty(await ActiveAsync("203.0.113.7"));
+    }
+
+    [Fact]
+    public async Task AnExpiryInThePastOrAnUnknownReasonIsRefused()
+    {
+        var past = await Blocklist.ListAsync(Draft("203.0.113.7") with { ExpiresAt = DelistingHarness.Start }, Alice, null);
+        var unknown = await Blocklist.ListAsync(Draft("203.0.113.7") with { Reason = (ListingReason)99 }, Alice, null);
+
+        Assert.Equal(ListingDraftError.ExpiryInThePast, past.Error);
+        Assert.Equal(ListingDraftError.UnknownReason, unknown.Error);
+    }
+
+    [Fact]
+    public async Task HistoryIsQueryableByAddressAndByRange()
+    {
+        await Blocklist.ListAsync(Draft("198.51.100.0/24"), Alice, null);
+        await Blocklist.ListAsync(Draft("198.51.100.7"), Alice, null);
+        await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null);
+
+        var byAddress = await Blocklist.HistoryAsync(IpNetwork.Single(IPAddress.Parse("198.51.100.7")));
+        var byRange = await Blocklist.HistoryAsync(IpNetworkInput.Parse("198.51.100.0/25").Network!.Value);
+        var elsewhere = await Blocklist.HistoryAsync(IpNetworkInput.Parse("198.51.101.0/24").Network!.Value);
+
+        Assert.Equal(["198.51.100.0/24", "198.51.100.7"], byAddress.Select(e => e.Network).Order());
+        Assert.Equal(["198.51.100.0/24", "198.51.100.7"], byRange.Select(e => e.Network).Order());
+        Assert.Empty(elsewhere);
+    }
+
+    [Fact]
+    public async Task HistoryStaysAppendOnly()
+    {
+        await Blocklist.ListAsync(Draft("203.0.113.7"), Alice, null);
+        await using var db = _harness.Database.CreateDbContext();
+        var listed = await db.ListingEvents.SingleAsync();
+        var original = listed.Reason;
+
+        listed.Reason = "rewritten";
+        Assert.Throws<InvalidOperationException>(() => db.SaveChanges());
+        db.ChangeTracker.Clear();
+        db.ListingEvents.Remove(listed);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+        db.ChangeTracker.Clear();
+
+        // And for anyone going around EF: the database's triggers refuse too.
+        var update = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE ListingEvents SET Reason = 'x'"));
+        var delete = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM ListingEvents"));
+        Assert.Contains("append-only", update.Message);
+        Assert.Contains("append-only", delete.Message);
+        Assert.Equal(1, await db.ListingEvents.CountAsync(e => e.Reason == original));
+    }
+}
