@@ -1,0 +1,548 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using DelistPortal.Blocklist;
+using DelistPortal.Blocklist.Index;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DelistPortal.Tests.Blocklist.Index;
+
+public class BlocklistIndexTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Start);
+
+    [Theory]
+    [InlineData("198.51.100.0", 24, "198.51.100.0", true)]
+    [InlineData("198.51.100.0", 24, "198.51.100.255", true)]
+    [InlineData("198.51.100.0", 24, "198.51.99.255", false)]
+    [InlineData("198.51.100.0", 24, "198.51.101.0", false)]
+    [InlineData("203.0.113.7", 32, "203.0.113.7", true)]
+    [InlineData("203.0.113.7", 32, "203.0.113.6", false)]
+    [InlineData("203.0.113.7", 32, "203.0.113.8", false)]
+    [InlineData("0.0.0.0", 0, "255.255.255.255", true)]
+    [InlineData("2001:db8:bad::", 48, "2001:db8:bad::", true)]
+    [InlineData("2001:db8:bad::", 48, "2001:db8:bad:ffff:ffff:ffff:ffff:ffff", true)]
+    [InlineData("2001:db8:bad::", 48, "2001:db8:bac:ffff:ffff:ffff:ffff:ffff", false)]
+    [InlineData("2001:db8:bad::", 48, "2001:db8:bae::", false)]
+    [InlineData("2001:db8::25", 128, "2001:db8::25", true)]
+    [InlineData("2001:db8::25", 128, "2001:db8::26", false)]
+    [InlineData("::", 0, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true)]
+    public void MatchesFromTheFirstToTheLastAddressOfTheNetworkAndNothingOutside(
+        string network, int prefix, string address, bool expected)
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, network, prefix)]);
+
+        Assert.Equal(expected, index.TryFindMostSpecific(IPAddress.Parse(address), out var hit));
+        Assert.Equal(expected ? new IndexHit(1, prefix, ListingReason.Spam) : default, hit);
+    }
+
+    [Fact]
+    public void TheLongestPrefixWinsAndFindAllListsEveryContainingNetworkMostSpecificFirst()
+    {
+        var index = NewIndex();
+        index.Load(
+        [
+            Entry(1, "198.51.0.0", 16, ListingReason.Policy),
+            Entry(2, "198.51.100.0", 24, ListingReason.Spam),
+            Entry(3, "198.51.100.7", 32, ListingReason.SpamTrap),
+            Entry(4, "198.51.100.128", 25, ListingReason.Malware),
+        ]);
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.7"), out var single));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.200"), out var upperHalf));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.8"), out var lowerHalf));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.7.7"), out var wide));
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("198.52.0.0"), out _));
+
+        Assert.Equal(new IndexHit(3, 32, ListingReason.SpamTrap), single);
+        Assert.Equal(new IndexHit(4, 25, ListingReason.Malware), upperHalf);
+        Assert.Equal(new IndexHit(2, 24, ListingReason.Spam), lowerHalf);
+        Assert.Equal(new IndexHit(1, 16, ListingReason.Policy), wide);
+        Assert.Equal([3, 2, 1], index.FindAll(IPAddress.Parse("198.51.100.7")).Select(h => h.ListingId));
+        Assert.Equal([4, 2, 1], index.FindAll(IPAddress.Parse("198.51.100.255")).Select(h => h.ListingId));
+        Assert.Empty(index.FindAll(IPAddress.Parse("198.52.0.0")));
+    }
+
+    [Fact]
+    public void AfterANestedNetworkEndsTheEnclosingOneStillMatches()
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, "198.51.0.0", 16), Entry(2, "198.51.100.0", 24), Entry(3, "198.51.100.7", 32)]);
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.101.0"), out var hit));
+
+        Assert.Equal(1, hit.ListingId);
+    }
+
+    [Fact]
+    public void TheSameNetworkListedTwiceAnswersTheLowestListingIdFirst()
+    {
+        var index = NewIndex();
+        index.Load([Entry(7, "198.51.100.0", 24), Entry(3, "198.51.100.0", 24), Entry(5, "198.51.100.0", 24)]);
+        index.Upsert(Entry(4, "198.51.100.0", 24));
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.1"), out var hit));
+        Assert.Equal(3, hit.ListingId);
+        Assert.Equal([3, 4, 5, 7], index.FindAll(IPAddress.Parse("198.51.100.1")).Select(h => h.ListingId));
+    }
+
+    [Fact]
+    public void HostBitsOfTheNetworkAddressAreIgnored()
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, "198.51.100.77", 24)]);
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.0"), out _));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.255"), out _));
+    }
+
+    [Fact]
+    public void AnIPv4MappedIPv6AddressIsLookedUpAsIPv4()
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, "203.0.113.0", 24)]);
+        var mapped = IPAddress.Parse("::ffff:203.0.113.9");
+
+        Assert.True(index.TryFindMostSpecific(mapped, out var hit));
+        Assert.True(index.TryFindMostSpecific(ToUInt128(mapped), out var fromNumber));
+        Assert.Equal(new IndexHit(1, 24, ListingReason.Spam), hit);
+        Assert.Equal(hit, fromNumber);
+        Assert.Single(index.FindAll(mapped));
+    }
+
+    [Fact]
+    public void IPv4AndIPv6AreSeparateFamilies()
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, "0.0.0.0", 0), Entry(2, "::", 0)]);
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("2001:db8::1"), out var v6));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("203.0.113.7"), out var v4));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("::ffff:203.0.113.7"), out var mapped));
+        Assert.Equal(2, v6.ListingId);
+        Assert.Equal(1, v4.ListingId);
+        Assert.Equal(1, mapped.ListingId);
+        Assert.Equal([2], index.FindAll(IPAddress.Parse("::1")).Select(h => h.ListingId));
+    }
+
+    [Fact]
+    public void AnIPv6NetworkDoesNotContainIPv4AddressesWithTheSameNumber()
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, "::", 96)]);
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("::cb00:7107"), out _));
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("203.0.113.7"), out _));
+        Assert.False(index.TryFindMostSpecific(0xCB007107u, out _));
+    }
+
+    [Fact]
+    public void TheNumericOverloadsAgreeWithTheAddressOverload()
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, "203.0.113.0", 24), Entry(2, "2001:db8:bad::", 48)]);
+
+        Assert.True(index.TryFindMostSpecific(0xCB007107u, out var v4));
+        Assert.True(index.TryFindMostSpecific(ToUInt128(IPAddress.Parse("2001:db8:bad::1")), out var v6));
+        Assert.False(index.TryFindMostSpecific(0xCB007207u, out _));
+        Assert.Equal(1, v4.ListingId);
+        Assert.Equal(2, v6.ListingId);
+    }
+
+    [Fact]
+    public void AListingStopsMatchingAtTheExactInstantItExpires()
+    {
+        var index = NewIndex();
+        var expiresAt = Start.AddMinutes(10).AddTicks(3);
+        index.Load([Entry(1, "198.51.100.0", 24), Entry(2, "198.51.100.7", 32, expiresAt: expiresAt)]);
+        var address = IPAddress.Parse("198.51.100.7");
+
+        _time.SetUtcNow(expiresAt.AddTicks(-1));
+        Assert.True(index.TryFindMostSpecific(address, out var before));
+        Assert.Equal([2, 1], index.FindAll(address).Select(h => h.ListingId));
+
+        _time.SetUtcNow(expiresAt);
+        Assert.True(index.TryFindMostSpecific(address, out var at));
+        Assert.Equal([1], index.FindAll(address).Select(h => h.ListingId));
+
+        Assert.Equal(2, before.ListingId);
+        Assert.Equal(1, at.ListingId);
+    }
+
+    [Fact]
+    public void AListingAlreadyExpiredWhenAddedNeverMatches()
+    {
+        var index = NewIndex();
+        index.Upsert(Entry(1, "198.51.100.7", 32, expiresAt: Start));
+
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.7"), out _));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UpsertReplacesTheNetworkOfAListing(bool loaded)
+    {
+        var index = NewIndex();
+        var original = Entry(1, "198.51.100.0", 24, ListingReason.Spam);
+        if (loaded)
+        {
+            index.Load([original]);
+        }
+        else
+        {
+            index.Upsert(original);
+        }
+
+        index.Upsert(Entry(1, "2001:db8:bad::", 48, ListingReason.Phishing));
+
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.1"), out _));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("2001:db8:bad::1"), out var hit));
+        Assert.Equal(new IndexHit(1, 48, ListingReason.Phishing), hit);
+        Assert.Equal(1, index.Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RemoveTakesAListingOutAndIgnoresUnknownIds(bool loaded)
+    {
+        var index = NewIndex();
+        IndexEntry[] entries = [Entry(1, "198.51.100.0", 24), Entry(2, "198.51.100.7", 32)];
+        if (loaded)
+        {
+            index.Load(entries);
+        }
+        else
+        {
+            Array.ForEach(entries, index.Upsert);
+        }
+
+        index.Remove(2);
+        index.Remove(2);
+        index.Remove(99);
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.7"), out var hit));
+        Assert.Equal(1, hit.ListingId);
+        Assert.Equal(1, index.Count);
+    }
+
+    [Fact]
+    public void LoadReplacesEverythingAndTheLastEntryOfAnIdWins()
+    {
+        var index = NewIndex();
+        index.Upsert(Entry(1, "192.0.2.0", 24));
+
+        index.Load([Entry(2, "198.51.100.0", 24), Entry(2, "203.0.113.0", 24)]);
+
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("192.0.2.1"), out _));
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.1"), out _));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("203.0.113.1"), out _));
+        Assert.Equal(1, index.Count);
+    }
+
+    [Theory]
+    [InlineData("198.51.100.0", 33)]
+    [InlineData("198.51.100.0", -1)]
+    [InlineData("2001:db8::", 129)]
+    [InlineData("::ffff:0:0", 95)]
+    public void RefusesANetworkWhosePrefixDoesNotFitItsFamily(string address, int prefix)
+    {
+        var index = NewIndex();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Upsert(Entry(1, address, prefix)));
+        Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
+    public void EstimatedBytesStayWithinSixtyFourBytesAListing()
+    {
+        var index = NewIndex();
+        index.Load(Enumerable.Range(0, 10_000).Select(i => i % 5 == 0
+            ? new IndexEntry(i, IpNetwork.Single(ToAddress((UInt128)0x20010db8 << 96 | (UInt128)i)), ListingReason.Spam, null)
+            : new IndexEntry(i, IpNetwork.Single(ToAddress(0xC6000000u + (uint)i * 7)), ListingReason.Spam, null)));
+
+        Assert.Equal(10_000, index.Count);
+        Assert.InRange(index.EstimatedBytes, 1, 64 * 10_000);
+    }
+
+    /// <summary>
+    /// The index against a list scanned linearly, under random upserts, removals, clock advances and lookups. Networks
+    /// come from a few prefixes and offsets, so nesting, duplicates and replacements are common; a small compaction
+    /// threshold folds the overlay into the base many times.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 20260101)]
+    [InlineData(true, 20260101)]
+    [InlineData(true, 7)]
+    public void AgreesWithALinearScanUnderRandomChanges(bool compactInBackground, int seed)
+    {
+        var random = new Random(seed);
+        var index = new BlocklistIndex(_time, compactionThreshold: 40, compactInBackground);
+        var model = new NaiveBlocklist(_time);
+        var initial = Enumerable.Range(0, 150).Select(_ => RandomEntry(random, random.Next(1, 400))).ToList();
+        index.Load(initial);
+        model.Load(initial);
+
+        var lookups = 0;
+        var hits = 0;
+        for (var operation = 0; operation < 10_000; operation++)
+        {
+            var roll = random.Next(100);
+            if (roll < 35)
+            {
+                var entry = RandomEntry(random, random.Next(1, 400));
+                index.Upsert(entry);
+                model.Upsert(entry);
+            }
+            else if (roll < 50)
+            {
+                var id = random.Next(1, 400);
+                index.Remove(id);
+                model.Remove(id);
+            }
+            else if (roll < 54)
+            {
+                // Sometimes straight onto an expiry, to catch an off-by-one at the instant.
+                var expiry = model.SomeExpiry(random);
+                _time.SetUtcNow(expiry is { } at && at > _time.GetUtcNow() && random.Next(2) == 0
+                    ? at
+                    : _time.GetUtcNow().AddSeconds(random.Next(1, 120)));
+            }
+            else
+            {
+                var address = RandomAddress(random);
+                var expected = model.FindAll(address);
+                var context = $"operation {operation}, {address}";
+                if (roll < 85)
+                {
+                    var found = Lookup(index, address, random.Next(4), out var hit);
+                    Assert.True(expected.Count > 0 == found, context);
+                    Assert.True(!found || expected[0] == hit, $"{context}: expected {expected.FirstOrDefault()}, got {hit}");
+                    lookups++;
+                    hits += found ? 1 : 0;
+                }
+                else
+                {
+                    var asked = address.AddressFamily == AddressFamily.InterNetwork && random.Next(3) == 0 ? address.MapToIPv6() : address;
+                    Assert.Equal(expected, index.FindAll(asked));
+                }
+            }
+            Assert.Equal(model.Count, index.Count);
+        }
+
+        index.WaitForCompaction();
+        Assert.InRange(index.CompactionCount, 5, int.MaxValue);
+        // The generator is useful only if lookups both hit and miss often.
+        Assert.InRange(hits, lookups / 5, lookups * 4 / 5);
+    }
+
+    [Fact]
+    public async Task ReadersDuringWritesNeverThrowAndAlwaysSeeOneConsistentSnapshot()
+    {
+        var index = new BlocklistIndex(TimeProvider.System, compactionThreshold: 64, compactInBackground: true);
+        var random = new Random(42);
+        var background = Enumerable.Range(1_000, 20_000).Select(id => RandomEntry(random, id) with { ExpiresAt = null });
+        index.Load(background.Append(Entry(10, "198.51.100.0", 24)).Append(Entry(5, "192.0.2.0", 24)));
+
+        var sequence = IPAddress.Parse("198.51.100.7");
+        var moving = IPAddress.Parse("192.0.2.200");
+        var writing = true;
+        var violations = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        void Read()
+        {
+            try
+            {
+                while (Volatile.Read(ref writing))
+                {
+                    // Listing k replaces k-1 in two changes: one or two consecutive ids, never none or a gap.
+                    var all = index.FindAll(sequence).Where(h => h.ListingId < 1_000).Select(h => h.ListingId).ToList();
+                    if (all.Count is < 1 or > 2 || (all.Count == 2 && all[1] != all[0] + 1))
+                    {
+                        violations.Enqueue($"sequence: {string.Join(",", all)}");
+                    }
+                    // Listing 5 moves between two networks that both contain the address: exactly once, always.
+                    var five = index.FindAll(moving).Count(h => h.ListingId == 5);
+                    if (five != 1 || !index.TryFindMostSpecific(moving, out var hit) || hit.ListingId != 5)
+                    {
+                        violations.Enqueue($"moving: seen {five} times");
+                    }
+                }
+            }
+            catch (Exception exception)
+            {
+                violations.Enqueue(exception.ToString());
+            }
+        }
+
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(Read, TaskCreationOptions.LongRunning)).ToArray();
+        for (var k = 11; k < 900; k++)
+        {
+            index.Upsert(Entry(k, "198.51.100.0", 24));
+            index.Remove(k - 1);
+            index.Upsert(k % 2 == 0 ? Entry(5, "192.0.2.128", 25) : Entry(5, "192.0.2.0", 24));
+            // Churn elsewhere, so compactions keep running under the readers.
+            index.Upsert(RandomEntry(random, random.Next(1_000, 21_000)) with { ExpiresAt = null });
+        }
+        Volatile.Write(ref writing, false);
+        await Task.WhenAll(readers);
+        index.WaitForCompaction();
+
+        Assert.Empty(violations);
+        Assert.InRange(index.CompactionCount, 1, int.MaxValue);
+    }
+
+    private BlocklistIndex NewIndex() => new(_time);
+
+    private static IndexEntry Entry(
+        int id, string address, int prefix, ListingReason reason = ListingReason.Spam, DateTimeOffset? expiresAt = null) =>
+        new(id, new IpNetwork(IPAddress.Parse(address), prefix), reason, expiresAt);
+
+    private static bool Lookup(BlocklistIndex index, IPAddress address, int overload, out IndexHit hit)
+    {
+        if (overload == 0)
+        {
+            return index.TryFindMostSpecific(address, out hit);
+        }
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return index.TryFindMostSpecific(ToUInt128(address), out hit);
+        }
+        return overload switch
+        {
+            1 => index.TryFindMostSpecific(BinaryPrimitives.ReadUInt32BigEndian(address.GetAddressBytes()), out hit),
+            2 => index.TryFindMostSpecific(ToUInt128(address.MapToIPv6()), out hit),
+            _ => index.TryFindMostSpecific(address.MapToIPv6(), out hit),
+        };
+    }
+
+    private static UInt128 ToUInt128(IPAddress address) => BinaryPrimitives.ReadUInt128BigEndian(address.GetAddressBytes());
+
+    private static IPAddress ToAddress(uint value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        return new IPAddress(bytes);
+    }
+
+    private static IPAddress ToAddress(UInt128 value)
+    {
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, value);
+        return new IPAddress(bytes);
+    }
+
+    // A few networks and offsets inside them, so that random networks nest and repeat.
+    private static readonly uint[] V4Bases = [0xC6336400, 0xC6330000, 0xCB007100, 0x08080000, 0x5DB80000];
+    private static readonly uint[] V4Offsets = [0, 1, 7, 0x80, 0xFF, 0x100, 0x8000, 0x10007, 0xFFFF];
+    private static readonly UInt128[] V6Bases = [(UInt128)0x20010db8 << 96, (UInt128)0x2a001450_40010000 << 64];
+    private static readonly UInt128[] V6Offsets =
+        [0, 1, 0x25, (UInt128)1 << 64, (UInt128)0xBAD << 80, (UInt128)1 << 95, (UInt128)0xFF << 40, (UInt128)1 << 100];
+
+    private IndexEntry RandomEntry(Random random, int id)
+    {
+        var isV4 = random.Next(10) < 6;
+        IPAddress address;
+        int prefix;
+        if (isV4)
+        {
+            prefix = random.Next(8, 33);
+            var value = V4Bases[random.Next(V4Bases.Length)] | V4Offsets[random.Next(V4Offsets.Length)];
+            // Mostly the network's first address, sometimes with host bits set as an operator might type it.
+            address = ToAddress(random.Next(4) == 0 || prefix == 0 ? value : value & ~(uint.MaxValue >> prefix));
+        }
+        else
+        {
+            prefix = random.Next(16, 129);
+            var value = V6Bases[random.Next(V6Bases.Length)] | V6Offsets[random.Next(V6Offsets.Length)];
+            address = ToAddress(random.Next(4) == 0 || prefix == 128 ? value : value & ~(UInt128.MaxValue >> prefix));
+        }
+        DateTimeOffset? expiresAt = random.Next(4) == 0
+            ? _time.GetUtcNow().AddMinutes(random.Next(0, 20)).AddTicks(random.Next(3))
+            : null;
+        return new IndexEntry(id, new IpNetwork(address, prefix), (ListingReason)random.Next(7), expiresAt);
+    }
+
+    private static IPAddress RandomAddress(Random random)
+    {
+        switch (random.Next(10))
+        {
+            case 0:
+                return ToAddress((uint)random.Next() * 2u + (uint)random.Next(2));
+            case 1:
+                return ToAddress(((UInt128)(ulong)random.NextInt64() << 64) | (ulong)random.NextInt64());
+            case < 7:
+                return ToAddress(V4Bases[random.Next(V4Bases.Length)] | V4Offsets[random.Next(V4Offsets.Length)]
+                    | (uint)random.Next(3) | (random.Next(8) == 0 ? uint.MaxValue >> random.Next(8, 33) : 0));
+            default:
+                return ToAddress(V6Bases[random.Next(V6Bases.Length)] | V6Offsets[random.Next(V6Offsets.Length)]
+                    | (uint)random.Next(3) | (random.Next(8) == 0 ? UInt128.MaxValue >> random.Next(16, 129) : 0));
+        }
+    }
+
+    /// <summary>The specification, written the slow and obvious way.</summary>
+    private sealed class NaiveBlocklist(TimeProvider time)
+    {
+        private readonly List<IndexEntry> _entries = [];
+
+        public int Count => _entries.Count;
+
+        public void Load(IEnumerable<IndexEntry> entries)
+        {
+            _entries.Clear();
+            foreach (var entry in entries)
+            {
+                Upsert(entry);
+            }
+        }
+
+        public void Upsert(IndexEntry entry)
+        {
+            Remove(entry.ListingId);
+            _entries.Add(entry);
+        }
+
+        public void Remove(int id) => _entries.RemoveAll(e => e.ListingId == id);
+
+        public DateTimeOffset? SomeExpiry(Random random)
+        {
+            var expiries = _entries.Where(e => e.ExpiresAt is not null).Select(e => e.ExpiresAt).ToList();
+            return expiries.Count == 0 ? null : expiries[random.Next(expiries.Count)];
+        }
+
+        public List<IndexHit> FindAll(IPAddress address)
+        {
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
+            var now = time.GetUtcNow();
+            var bytes = address.GetAddressBytes();
+            return _entries
+                .Where(e => e.ExpiresAt is null || e.ExpiresAt > now)
+                .Where(e => e.Network.Address.AddressFamily == address.AddressFamily)
+                .Where(e => SamePrefix(e.Network.Address.GetAddressBytes(), bytes, e.Network.PrefixLength))
+                .OrderByDescending(e => e.Network.PrefixLength)
+                .ThenBy(e => e.ListingId)
+                .Select(e => new IndexHit(e.ListingId, e.Network.PrefixLength, e.Reason))
+                .ToList();
+        }
+
+        private static bool SamePrefix(byte[] network, byte[] address, int prefix)
+        {
+            for (var bit = 0; bit < prefix; bit++)
+            {
+                var mask = 0x80 >> (bit % 8);
+                if ((network[bit / 8] & mask) != (address[bit / 8] & mask))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace DelistPortal.Blocklist.Index;
+
+/// <summary>One listing of one address family, normalized: the network's first address (host bits cleared).</summary>
+internal readonly record struct IndexRow<T>(T Start, byte Prefix, int ListingId, long ExpiresAtTicks, byte Reason)
+    where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>;
+
+/// <summary>
+/// What a lookup needs once the binary search has found a position, in one struct so that it costs one cache miss
+/// rather than one per field. 24 bytes with padding.
+/// </summary>
+internal struct IndexNode
+{
+    /// <summary>UTC ticks; <see cref="long.MaxValue"/> when the listing does not expire.</summary>
+    public long ExpiresAtTicks;
+
+    /// <summary>Position of the immediately enclosing network, -1 if none.</summary>
+    public int Parent;
+
+    public int ListingId;
+    public byte Prefix;
+    public byte Reason;
+}
+
+/// <summary>
+/// The networks of one family (IPv4 as <see cref="uint"/>, IPv6 as <see cref="UInt128"/>), immutable once built.
+/// CIDR networks are laminar (nested or disjoint), so sorted by (start, prefix) every network that contains an address
+/// is an ancestor of the last network that starts at or before it: a binary search and a short walk up the parents.
+/// </summary>
+internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+{
+    // Top 16 bits of the address select a slice of the sorted starts: ~12 probes fewer on a million entries, and
+    // the probes left stay in one or two cache lines. 256 KiB, so only worth it on the large base table.
+    private const int BucketBits = 16;
+    private const int MinCountForBuckets = 4096;
+
+    public static readonly FamilyTable<T> Empty = Build([]);
+
+    private readonly T[] _starts;
+    private readonly IndexNode[] _nodes;
+    private readonly int[]? _buckets;
+
+    private FamilyTable(T[] starts, IndexNode[] nodes, int[]? buckets)
+    {
+        _starts = starts;
+        _nodes = nodes;
+        _buckets = buckets;
+    }
+
+    private static int Bits => Unsafe.SizeOf<T>() * 8;
+
+    public int Count => _starts.Length;
+
+    public long EstimatedBytes =>
+        (long)_starts.Length * Unsafe.SizeOf<T>() + (long)_nodes.Length * Unsafe.SizeOf<IndexNode>() + (_buckets?.Length ?? 0) * sizeof(int);
+
+    /// <summary>The bits of an address that a network of this prefix leaves free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T HostMask(int prefix) =>
+        // A shift by the full width is masked to a shift by 0 in .NET, hence the explicit case.
+        prefix >= Bits ? T.Zero : T.AllBitsSet >>> prefix;
+
+    /// <summary>Builds a table from rows in any order. Rows must have distinct listing ids.</summary>
+    public static FamilyTable<T> Build(Span<IndexRow<T>> rows)
+    {
+        rows.Sort(new RowOrder());
+
+        var starts = new T[rows.Length];
+        var nodes = new IndexNode[rows.Length];
+        // Enclosing networks still open at the current start; laminar, so a stack suffices.
+        var open = new Stack<int>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            ref readonly var row = ref rows[i];
+            while (open.Count > 0 && End(starts[open.Peek()], nodes[open.Peek()].Prefix) < row.Start)
+            {
+                open.Pop();
+            }
+            starts[i] = row.Start;
+            nodes[i] = new IndexNode
+            {
+                ExpiresAtTicks = row.ExpiresAtTicks,
+                Parent = open.Count > 0 ? open.Peek() : -1,
+                ListingId = row.ListingId,
+                Prefix = row.Prefix,
+                Reason = row.Reason,
+            };
+            open.Push(i);
+        }
+        return new FamilyTable<T>(starts, nodes, rows.Length >= MinCountForBuckets ? BuildBuckets(starts) : null);
+    }
+
+    public bool TryFindMostSpecific(T address, long nowTicks, HashSet<int>? hidden, out IndexHit hit)
+    {
+        for (var i = LastStartAtOrBefore(address); i >= 0;)
+        {
+            ref readonly var node = ref _nodes[i];
+            if (IsMatch(i, in node, address, nowTicks, hidden))
+            {
+                hit = new IndexHit(node.ListingId, node.Prefix, (ListingReason)node.Reason);
+                return true;
+            }
+            i = node.Parent;
+        }
+        hit = default;
+        return false;
+    }
+
+    /// <summary>Adds every active network containing the address, most specific first.</summary>
+    public void FindAll(T address, long nowTicks, HashSet<int>? hidden, List<IndexHit> hits)
+    {
+        for (var i = LastStartAtOrBefore(address); i >= 0;)
+        {
+            ref readonly var node = ref _nodes[i];
+            if (IsMatch(i, in node, address, nowTicks, hidden))
+            {
+                hits.Add(new IndexHit(node.ListingId, node.Prefix, (ListingReason)node.Reason));
+            }
+            i = node.Parent;
+        }
+    }
+
+    /// <summary>Adds the rows whose listing is not hidden, for building the next base.</summary>
+    public void CopyRowsTo(List<IndexRow<T>> rows, HashSet<int>? hidden)
+    {
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            ref readonly var node = ref _nodes[i];
+            if (hidden is null || !hidden.Contains(node.ListingId))
+            {
+                rows.Add(new IndexRow<T>(_starts[i], node.Prefix, node.ListingId, node.ExpiresAtTicks, node.Reason));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsMatch(int i, in IndexNode node, T address, long nowTicks, HashSet<int>? hidden) =>
+        // Every ancestor starts at or before the address, so only the end needs checking.
+        address <= End(_starts[i], node.Prefix)
+        && node.ExpiresAtTicks > nowTicks
+        && (hidden is null || !hidden.Contains(node.ListingId));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T End(T start, int prefix) => start | HostMask(prefix);
+
+    private int LastStartAtOrBefore(T address)
+    {
+        var starts = _starts;
+        int low = 0, high = starts.Length;
+        if (_buckets is { } buckets)
+        {
+            var bucket = int.CreateTruncating(address >>> (Bits - BucketBits));
+            low = buckets[bucket];
+            high = buckets[bucket + 1];
+        }
+        // First position in [low, high) that starts after the address; everything before low starts before it.
+        while (low < high)
+        {
+            var middle = (int)((uint)(low + high) >> 1);
+            if (starts[middle] <= address)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return low - 1;
+    }
+
+    private static int[] BuildBuckets(T[] starts)
+    {
+        // buckets[b] = first position whose start has top bits >= b.
+        var buckets = new int[(1 << BucketBits) + 1];
+        var position = 0;
+        for (var bucket = 0; bucket < buckets.Length; bucket++)
+        {
+            while (position < starts.Length && int.CreateTruncating(starts[position] >>> (Bits - BucketBits)) < bucket)
+            {
+                position++;
+            }
+            buckets[bucket] = position;
+        }
+        return buckets;
+    }
+
+    /// <summary>
+    /// Start ascending, then wider networks first so parents precede children; the same network twice is ordered by
+    /// descending listing id, so the walk up from the last one meets the lowest listing id first.
+    /// </summary>
+    private readonly struct RowOrder : IComparer<IndexRow<T>>
+    {
+        public int Compare(IndexRow<T> x, IndexRow<T> y)
+        {
+            var byStart = x.Start.CompareTo(y.Start);
+            if (byStart != 0)
+            {
+                return byStart;
+            }
+            var byPrefix = x.Prefix.CompareTo(y.Prefix);
+            return byPrefix != 0 ? byPrefix : y.ListingId.CompareTo(x.ListingId);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using System.Reflection;
+using BenchmarkDotNet.Running;
+using DelistPortal.Benchmarks;
+
+// `-- --filter '*'` runs the BenchmarkDotNet suites; `-- --report` prints the figures BenchmarkDotNet does not give:
+// bytes held per listing, and the distribution of single-change latencies (it reports means of many calls).
+if (args is ["--report", ..])
+{
+    IndexReport.Run();
+}
+else
+{
+    BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);
+}
