@@ -34,7 +34,7 @@ public sealed class EmbeddedMailboxTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ANewDatabaseIsMigratedAndSeededOnce()
+    public async Task ANewDatabaseIsMigratedSeededOnceAndLoadedIntoTheIndex()
     {
         using var client = _portal.CreateClient();
         await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
@@ -43,6 +43,7 @@ public sealed class EmbeddedMailboxTests : IAsyncLifetime
         await DemoData.SeedAsync(db, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
 
         Assert.Equal(6, seeded);
+        Assert.Equal(6, _portal.Services.GetRequiredService<DelistPortal.Blocklist.Index.BlocklistIndex>().Count);
         Assert.Equal(seeded, await db.Listings.CountAsync());
         Assert.True(File.Exists(Path.Combine(_portal.DataFolder, "portal.db")));
     }

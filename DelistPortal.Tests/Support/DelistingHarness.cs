@@ -1,5 +1,6 @@
 using System.Net;
 using DelistPortal.Blocklist;
+using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
@@ -18,6 +19,9 @@ public sealed class DelistingHarness : IDisposable
 
     public DelistingHarness()
     {
+        Index = new BlocklistIndex(Clock);
+        Synchronizer = new ListingIndexSynchronizer(Index);
+        Database = new TemporaryDatabase(Synchronizer);
         var services = new ServiceCollection();
         Register(services);
         _services = services.BuildServiceProvider();
@@ -30,6 +34,7 @@ public sealed class DelistingHarness : IDisposable
         services.AddLocalization();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(Database);
+        services.AddSingleton(Index);
         services.AddSingleton<IMailSender>(Mail);
         services.AddOptions<PortalOptions>().Configure(o => o.PublicBaseUrl = "https://delist.example.net/portal/");
         services.AddOptions<DelistingOptions>();
@@ -49,7 +54,12 @@ public sealed class DelistingHarness : IDisposable
 
     public BlocklistService Blocklist => _services.GetRequiredService<BlocklistService>();
 
-    public TemporaryDatabase Database { get; } = new();
+    public TemporaryDatabase Database { get; }
+
+    /// <summary>The in-memory index, kept in step with <see cref="Database"/> as in the app.</summary>
+    public BlocklistIndex Index { get; }
+
+    public ListingIndexSynchronizer Synchronizer { get; }
 
     public RecordingMailSender Mail { get; } = new();
 

@@ -1,6 +1,7 @@
 using DelistPortal.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace DelistPortal.Tests.Support;
 
@@ -10,10 +11,11 @@ public sealed class TemporaryDatabase : IDbContextFactory<PortalDbContext>, IDis
     private readonly string _folder = Directory.CreateTempSubdirectory("delistportal-test-").FullName;
     private readonly DbContextOptions<PortalDbContext> _options;
 
-    public TemporaryDatabase()
+    public TemporaryDatabase(params IInterceptor[] interceptors)
     {
         _options = new DbContextOptionsBuilder<PortalDbContext>()
             .UseSqlite($"Data Source={Path.Combine(_folder, "portal.db")};Default Timeout=30")
+            .AddInterceptors(interceptors)
             .Options;
         using var db = CreateDbContext();
         db.Database.Migrate();

@@ -1,3 +1,4 @@
+using DelistPortal.Blocklist.Index;
 using DelistPortal.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,10 @@ namespace DelistPortal.Data;
 
 public static class DatabaseInitializer
 {
-    /// <summary>Creates the data folder, applies migrations, turns on WAL and seeds demo data into a new database.</summary>
+    /// <summary>
+    /// Creates the data folder, applies migrations, turns on WAL, seeds demo data into a new database and loads the
+    /// in-memory index of active listings.
+    /// </summary>
     public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var portal = services.GetRequiredService<IOptions<PortalOptions>>().Value;
@@ -26,9 +30,15 @@ public static class DatabaseInitializer
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
 
+        var time = services.GetRequiredService<TimeProvider>();
         if (portal.SeedDemoData)
         {
-            await DemoData.SeedAsync(db, services.GetRequiredService<TimeProvider>(), logger, cancellationToken);
+            await DemoData.SeedAsync(db, time, logger, cancellationToken);
         }
+
+        var started = time.GetTimestamp();
+        await services.GetRequiredService<ListingIndexSynchronizer>().LoadAsync(db, time.GetUtcNow(), cancellationToken);
+        logger.LogInformation("Loaded {Count} active listing(s) into the lookup index in {Elapsed:0} ms",
+            services.GetRequiredService<BlocklistIndex>().Count, time.GetElapsedTime(started).TotalMilliseconds);
     }
 }

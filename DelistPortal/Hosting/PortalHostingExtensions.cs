@@ -1,4 +1,5 @@
 using DelistPortal.Blocklist;
+using DelistPortal.Blocklist.Index;
 using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
@@ -31,8 +32,11 @@ public static class PortalHostingExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
 
-        services.AddDbContextFactory<PortalDbContext>((provider, options) =>
-            options.UseSqlite(DatabaseConnection.ConnectionString(builder.Configuration, provider.GetRequiredService<IOptions<PortalOptions>>().Value)));
+        services.AddSingleton(provider => new BlocklistIndex(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ListingIndexSynchronizer>();
+        services.AddDbContextFactory<PortalDbContext>((provider, options) => options
+            .UseSqlite(DatabaseConnection.ConnectionString(builder.Configuration, provider.GetRequiredService<IOptions<PortalOptions>>().Value))
+            .AddInterceptors(provider.GetRequiredService<ListingIndexSynchronizer>()));
 
         services.AddSingleton<MailTemplateRenderer>();
         services.AddSingleton(provider => new MailboxFolder(

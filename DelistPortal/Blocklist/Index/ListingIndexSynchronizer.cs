@@ -1,0 +1,147 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using DelistPortal.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace DelistPortal.Blocklist.Index;
+
+/// <summary>
+/// Keeps the in-memory index in step with the database: every saved change to a <see cref="Listing"/>, whichever
+/// code made it, reaches the index once it is committed — right after SaveChanges, or at the commit of an explicit
+/// transaction (and never after a rollback). Changes made with ExecuteUpdate/raw SQL bypass it: don't use them on listings.
+/// </summary>
+public sealed class ListingIndexSynchronizer(BlocklistIndex index) : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    // Per context (a context serves one operation at a time): listings being saved, and listings saved inside an
+    // explicit transaction that has not committed yet. SaveChanges' own internal transaction also raises
+    // TransactionCommitted, before the saved values (new ids) are in place, so only SavedChanges moves listings on.
+    private readonly ConditionalWeakTable<DbContext, Pending> _pending = new();
+
+    private sealed class Pending
+    {
+        public List<Listing> Saving { get; } = [];
+
+        public List<Listing> AwaitingCommit { get; } = [];
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Saved(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Saved(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context, p => p.Saving);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context, p => p.Saving);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+        Forget(eventData.Context, p => p.AwaitingCommit);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context, p => p.AwaitingCommit);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Loads every active listing from the database: the index is rebuilt at each start.</summary>
+    public async Task LoadAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await db.Listings.AsNoTracking()
+            .Where(l => l.Status == ListingStatus.Active && (l.ExpiresAt == null || l.ExpiresAt > now))
+            .Select(l => new { l.Id, l.Network, l.Reason, l.ExpiresAt })
+            .ToListAsync(cancellationToken);
+        index.Load(rows.Select(r => new IndexEntry(r.Id, IpNetwork.Parse(r.Network), r.Reason, r.ExpiresAt)));
+    }
+
+    private void Collect(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+        _pending.GetOrCreateValue(context).Saving.AddRange(context.ChangeTracker.Entries<Listing>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Entity));
+    }
+
+    private void Saved(DbContext? context)
+    {
+        if (context is null || !_pending.TryGetValue(context, out var pending))
+        {
+            return;
+        }
+        if (context.Database.CurrentTransaction is null)
+        {
+            Apply(context, pending.Saving);
+        }
+        else
+        {
+            pending.AwaitingCommit.AddRange(pending.Saving);
+        }
+        pending.Saving.Clear();
+    }
+
+    private void Committed(DbContext? context)
+    {
+        if (context is not null && _pending.TryGetValue(context, out var pending))
+        {
+            Apply(context, pending.AwaitingCommit);
+            pending.AwaitingCommit.Clear();
+        }
+    }
+
+    private void Apply(DbContext context, List<Listing> listings)
+    {
+        foreach (var listing in listings)
+        {
+            // Ended or deleted listings leave the index; active ones are added or replaced.
+            if (listing.Status == ListingStatus.Active && context.Entry(listing).State != EntityState.Detached)
+            {
+                index.Upsert(new IndexEntry(listing.Id, listing.IpNetwork, listing.Reason, listing.ExpiresAt));
+            }
+            else
+            {
+                index.Remove(listing.Id);
+            }
+        }
+    }
+
+    private void Forget(DbContext? context, Func<Pending, List<Listing>> part)
+    {
+        if (context is not null && _pending.TryGetValue(context, out var pending))
+        {
+            part(pending).Clear();
+        }
+    }
+}
