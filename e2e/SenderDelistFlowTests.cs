@@ -64,6 +64,9 @@ public sealed class SenderDelistFlowTests(PortalUnderTest portal) : IClassFixtur
         await Expect(reused.GetByText("This link has already been used")).ToBeVisibleAsync();
         await Expect(reused.GetByRole(AriaRole.Button, new() { Name = "Delist IP" })).ToHaveCountAsync(0);
         await Screenshots.SaveAsync(reused, "5-link-used-again");
+
+        // The whole flow works under the portal's Content-Security-Policy.
+        Assert.Empty(portal.CspViolations);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
@@ -14,6 +15,9 @@ namespace DelistPortal.Hosting;
 
 public static class PortalHostingExtensions
 {
+    /// <summary>Checks that must pass before the portal takes traffic (<c>/health/ready</c>).</summary>
+    private const string ReadyTag = "ready";
+
     /// <summary>Every registration of the portal, in one place.</summary>
     public static WebApplicationBuilder AddDelistPortal(this WebApplicationBuilder builder)
     {
@@ -37,6 +41,9 @@ public static class PortalHostingExtensions
         services.AddDbContextFactory<PortalDbContext>((provider, options) => options
             .UseSqlite(DatabaseConnection.ConnectionString(builder.Configuration, provider.GetRequiredService<IOptions<PortalOptions>>().Value))
             .AddInterceptors(provider.GetRequiredService<ListingIndexSynchronizer>()));
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
 
         services.AddSingleton<MailTemplateRenderer>();
         services.AddSingleton(provider => new MailboxFolder(
@@ -62,7 +69,10 @@ public static class PortalHostingExtensions
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            // Only sent over HTTPS; behind a TLS proxy set ASPNETCORE_FORWARDEDHEADERS_ENABLED so the scheme is known.
+            app.UseHsts();
         }
+        app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/not-found");
         app.UseRequestLocalization(options => options
             .SetDefaultCulture("en")
@@ -70,6 +80,8 @@ public static class PortalHostingExtensions
             .AddSupportedUICultures("en"));
         app.UseAntiforgery();
 
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -35,6 +35,9 @@ public class PortalUnderTest : IAsyncLifetime
 
     public Uri RootUri { get; private set; } = null!;
 
+    /// <summary>What the browser reported as blocked by the Content-Security-Policy, on any page opened here.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
+
     public async Task InitializeAsync()
     {
         Smtp = await SmtpReceiver.StartNewAsync();
@@ -69,6 +72,13 @@ public class PortalUnderTest : IAsyncLifetime
     public async Task<IPage> OpenAsync(IBrowserContext context, string pathAndQuery)
     {
         var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                CspViolations.Enqueue(message.Text);
+            }
+        };
         await page.GotoAsync(new Uri(RootUri, pathAndQuery).AbsoluteUri);
         await page.Locator("[data-interactive='true']").WaitForAsync();
         return page;
