@@ -41,6 +41,8 @@ public sealed class DelistingHarness : IDisposable
         services.AddOptions<MailOptions>();
         services.AddOptions<BlocklistOptions>().Configure(o => Configure(o));
         services.AddSingleton<ListingPolicy>();
+        services.AddOptions<SubmissionLimitOptions>().Configure(o => ConfigureLimits(o));
+        services.AddSingleton<SubmissionLimits>();
         services.AddSingleton<BlocklistService>();
         services.AddSingleton<MailTemplateRenderer>();
         services.AddScoped<ConfirmationMailer>();
@@ -51,6 +53,9 @@ public sealed class DelistingHarness : IDisposable
 
     /// <summary>Set before the first service is resolved to change the listing policy for one test.</summary>
     public Action<BlocklistOptions> Configure { get; set; } = _ => { };
+
+    /// <summary>Set before the first service is resolved to change the submission limits for one test.</summary>
+    public Action<SubmissionLimitOptions> ConfigureLimits { get; set; } = _ => { };
 
     public BlocklistService Blocklist => _services.GetRequiredService<BlocklistService>();
 

@@ -22,10 +22,13 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             ["Portal:DataDirectory"] = _dataFolder,
             ["Portal:PublicBaseUrl"] = "http://portal.test/",
             ["Mail:Smtp:Host"] = smtpPort is null ? "" : "127.0.0.1",
-            ["Mail:Smtp:Port"] = smtpPort?.ToString(),
             ["Mail:Smtp:Security"] = "None",
             ["Mail:Smtp:Timeout"] = "00:00:05",
         };
+        if (smtpPort is { } port)
+        {
+            _settings["Mail:Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

@@ -14,6 +14,8 @@ public static class DatabaseInitializer
     /// </summary>
     public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
+        // Settings first: a wrong value must stop the start with its key named, before anything is created.
+        services.GetService<IStartupValidator>()?.Validate();
         var portal = services.GetRequiredService<IOptions<PortalOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();

@@ -17,6 +17,13 @@ internal sealed class DelistRequestConfiguration : IEntityTypeConfiguration<Deli
         builder.Property(r => r.TokenHash).HasMaxLength(32).IsConcurrencyToken();
         builder.Property(r => r.ConfirmationsSent).IsConcurrencyToken();
         builder.Property(r => r.RequestedFromAddress).HasMaxLength(64);
+        builder.Property(r => r.ClientGroup).HasMaxLength(64);
+        builder.Property(r => r.TargetRange).HasMaxLength(64);
+        // The submission limits count recent requests by each of these.
+        builder.HasIndex(r => new { r.ClientGroup, r.CreatedAt });
+        builder.HasIndex(r => new { r.Email, r.CreatedAt });
+        builder.HasIndex(r => new { r.IpAddress, r.CreatedAt });
+        builder.HasIndex(r => new { r.TargetRange, r.CreatedAt });
         builder.Property(r => r.CompletedFromAddress).HasMaxLength(64);
         builder.Property(r => r.DelistedNetworks).HasMaxLength(2000);
     }

@@ -19,7 +19,7 @@ public sealed class ConfirmationMailer(
 {
     /// <summary>The link is built from the configured public address only, never from the request that asked for it.</summary>
     public Uri LinkFor(DelistRequest request, ConfirmationToken token) =>
-        new(portal.Value.PublicBaseUri, $"confirm?request={Uri.EscapeDataString(request.Reference)}&token={token.Value}");
+        new(portal.Value.GetPublicBaseUri(), $"confirm?request={Uri.EscapeDataString(request.Reference)}&token={token.Value}");
 
     public async Task SendConfirmationAsync(DelistRequest request, ConfirmationToken token, CancellationToken cancellationToken)
     {

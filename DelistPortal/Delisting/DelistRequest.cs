@@ -22,6 +22,12 @@ public class DelistRequest
 
     public string? RequestedFromAddress { get; set; }
 
+    /// <summary>The requester's address for rate limits: IPv4 as is, IPv6 as its /64.</summary>
+    public string? ClientGroup { get; set; }
+
+    /// <summary>The /24 or /48 around <see cref="IpAddress"/>, for the per-range limit.</summary>
+    public string? TargetRange { get; set; }
+
     /// <summary>SHA-256 of the current confirmation token; the token itself only ever exists in the mail.</summary>
     public required byte[] TokenHash { get; set; }
 

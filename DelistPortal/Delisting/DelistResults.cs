@@ -11,6 +11,8 @@ public enum SubmitOutcome
     ConfirmationSent,
     /// <summary>The request is stored but the mail server did not take the mail; Resend tries again.</summary>
     MailNotSent,
+    /// <summary>Too many requests lately (from this client, for this address or range, or to this email); see RetryAt.</summary>
+    TooManyRequests,
 }
 
 public sealed record SubmitResult(
@@ -18,7 +20,8 @@ public sealed record SubmitResult(
     EmailAddressError EmailError = EmailAddressError.None,
     IpAddressError IpError = IpAddressError.None,
     string? IpAddress = null,
-    PendingRequest? Request = null);
+    PendingRequest? Request = null,
+    DateTimeOffset? RetryAt = null);
 
 /// <summary>What the "Check your email" step shows about a request that waits for its link.</summary>
 public sealed record PendingRequest(

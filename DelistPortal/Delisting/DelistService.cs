@@ -14,6 +14,7 @@ public sealed class DelistService(
     IDbContextFactory<PortalDbContext> dbFactory,
     ConfirmationMailer mailer,
     ListingPolicy policy,
+    SubmissionLimits limits,
     TimeProvider time,
     IOptions<DelistingOptions> options,
     ILogger<DelistService> logger)
@@ -52,6 +53,13 @@ public sealed class DelistService(
         var request = open;
         if (request is null)
         {
+            var clientGroup = SubmissionLimits.ClientGroup(clientAddress);
+            if (await limits.RetryAtAsync(db, parsedEmail.Address!, address, clientGroup, now, cancellationToken) is { } retryAt)
+            {
+                // One message for every limit: it must not tell whether an email address was used before.
+                logger.LogInformation("Submission limit reached for {IpAddress}; retry at {RetryAt}", ip, retryAt);
+                return new SubmitResult(SubmitOutcome.TooManyRequests, IpAddress: ip, RetryAt: retryAt);
+            }
             request = new DelistRequest
             {
                 Id = Guid.NewGuid(),
@@ -60,6 +68,8 @@ public sealed class DelistService(
                 IpAddress = ip,
                 CreatedAt = now,
                 RequestedFromAddress = clientAddress,
+                ClientGroup = clientGroup,
+                TargetRange = SubmissionLimits.TargetRange(address),
                 // No link exists until a mail goes out; the request stays open for one link lifetime regardless.
                 TokenHash = [],
                 TokenExpiresAt = now + Options.ConfirmationLinkLifetime,

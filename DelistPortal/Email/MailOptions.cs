@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using DelistPortal.Hosting;
 
 namespace DelistPortal.Email;
 
-public sealed class MailOptions
+public sealed class MailOptions : IValidatableObject
 {
     public const string Section = "Mail";
 
@@ -17,6 +18,9 @@ public sealed class MailOptions
 
     /// <summary>Without an SMTP host, mail is written to the mailbox folder and shown on the Mailbox page.</summary>
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(Smtp.Host);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        NestedOptionsValidation.Validate(Smtp, nameof(Smtp));
 }
 
 public sealed class SmtpOptions

@@ -28,6 +28,7 @@ public static class PortalHostingExtensions
         var services = builder.Services;
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SubmissionLimitOptions>().BindConfiguration(SubmissionLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -59,6 +60,7 @@ public static class PortalHostingExtensions
         services.AddSingleton<BlocklistService>();
         services.AddHostedService<ListingExpiryWorker>();
 
+        services.AddSingleton<SubmissionLimits>();
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
         return builder;

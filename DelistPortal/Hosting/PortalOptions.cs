@@ -21,5 +21,6 @@ public sealed class PortalOptions
 
     public string DataDirectoryPath => Path.GetFullPath(DataDirectory);
 
-    public Uri PublicBaseUri => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/");
+    /// <summary>The base URL with a trailing slash, ready for relative links. A method: validation reads every property.</summary>
+    public Uri GetPublicBaseUri() => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/");
 }

@@ -188,6 +188,10 @@ namespace DelistPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClientGroup")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -237,6 +241,10 @@ namespace DelistPortal.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TargetRange")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("TokenExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -250,6 +258,14 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasIndex("Reference")
                         .IsUnique();
+
+                    b.HasIndex("ClientGroup", "CreatedAt");
+
+                    b.HasIndex("Email", "CreatedAt");
+
+                    b.HasIndex("IpAddress", "CreatedAt");
+
+                    b.HasIndex("TargetRange", "CreatedAt");
 
                     b.ToTable("DelistRequests");
                 });

@@ -1,0 +1,22 @@
+using DelistPortal.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace DelistPortal.Tests.Hosting;
+
+public class ConfigurationValidationTests
+{
+    [Theory]
+    [InlineData("SubmissionLimits:PerClient:Limit", "0", "PerClient:Limit")]
+    [InlineData("Mail:Smtp:Port", "70000", "Smtp:Port")]
+    [InlineData("Delisting:ConfirmationLinkLifetime", "00:00:05", "ConfirmationLinkLifetime")]
+    [InlineData("Portal:PublicBaseUrl", "not a url", "PublicBaseUrl")]
+    [InlineData("Blocklist:EscalationFactor", "0.5", "EscalationFactor")]
+    public async Task AWrongSettingStopsTheStartWithAMessageThatNamesTheKey(string key, string value, string named)
+    {
+        await using var portal = new PortalFactory(settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => portal.CreateClient());
+
+        Assert.Contains(named, error.Message);
+    }
+}
