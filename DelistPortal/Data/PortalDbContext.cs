@@ -1,12 +1,16 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Data;
 
-public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The keys that protect cookies, antiforgery tokens and circuit state: shared by every node, kept across restarts.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Listing> Listings => Set<Listing>();
 
     public DbSet<ListingEvent> ListingEvents => Set<ListingEvent>();

@@ -4,6 +4,7 @@ using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Json;
@@ -43,6 +44,7 @@ public static class PortalHostingExtensions
             .UseSqlite(DatabaseConnection.ConnectionString(builder.Configuration, provider.GetRequiredService<IOptions<PortalOptions>>().Value))
             .AddInterceptors(provider.GetRequiredService<ListingIndexSynchronizer>()));
 
+        services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
 

@@ -270,6 +270,23 @@ namespace DelistPortal.Data.Migrations
                     b.ToTable("DelistRequests");
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("DelistPortal.Blocklist.ListingEvent", b =>
                 {
                     b.HasOne("DelistPortal.Blocklist.Listing", "Listing")
