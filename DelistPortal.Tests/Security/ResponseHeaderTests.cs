@@ -42,4 +42,16 @@ public sealed class ResponseHeaderTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task AHostOutsideAllowedHostsIsRefused()
+    {
+        await using var portal = new PortalFactory(settings: new Dictionary<string, string?> { ["AllowedHosts"] = "delist.example.net" });
+        using var client = portal.CreateClient();
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { Host = "attacker.example" } };
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { Host = "delist.example.net" } };
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(forged)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(allowed)).StatusCode);
+    }
 }

@@ -17,7 +17,7 @@ public sealed class SmtpReceiver : IAsyncDisposable
     private CancellationTokenSource? _running;
     private Task? _serverTask;
 
-    public SmtpReceiver() => Port = FreeTcpPort();
+    public SmtpReceiver() => Port = FreePort.Tcp();
 
     public int Port { get; }
 
@@ -101,12 +101,6 @@ public sealed class SmtpReceiver : IAsyncDisposable
         throw new InvalidOperationException($"The SMTP receiver did not start on port {Port}.");
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class Store(SmtpReceiver receiver) : MessageStore
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DelistPortal.Tests.Support;
 using Microsoft.Playwright;
 
@@ -42,7 +40,7 @@ public class PortalUnderTest : IAsyncLifetime
     {
         Smtp = await SmtpReceiver.StartNewAsync();
         // The public base URL must be known before start: the links in the mail point at it.
-        var port = FreeTcpPort();
+        var port = FreePort.Tcp();
         RootUri = new Uri($"http://127.0.0.1:{port}/");
         Portal = new PortalFactory(_withSmtp ? Smtp.Port : null, new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = RootUri.AbsoluteUri });
         Portal.UseKestrel(port);
@@ -84,10 +82,4 @@ public class PortalUnderTest : IAsyncLifetime
         return page;
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
