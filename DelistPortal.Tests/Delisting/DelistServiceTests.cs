@@ -23,7 +23,7 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Equal(EmailAddressError.Malformed, result.EmailError);
         Assert.Equal(IpAddressError.Private, result.IpError);
         await AssertNoRequestsAsync();
-        Assert.Empty(_harness.Mail.Sent);
+        Assert.Empty((await _harness.SentMailAsync()));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Equal(SubmitOutcome.NotListed, result.Outcome);
         Assert.Equal("203.0.113.8", result.IpAddress);
         await AssertNoRequestsAsync();
-        Assert.Empty(_harness.Mail.Sent);
+        Assert.Empty((await _harness.SentMailAsync()));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Equal(SubmitOutcome.ConfirmationSent, result.Outcome);
         Assert.Equal("203.0.113.7", result.Request!.IpAddress);
         Assert.Equal(DelistingHarness.Start.AddMinutes(30), result.Request.LinkExpiresAt);
-        var mail = Assert.Single(_harness.Mail.Sent);
+        var mail = Assert.Single((await _harness.SentMailAsync()));
         Assert.Equal(Email, mail.To.Mailboxes.Single().Address);
         var link = MailLinks.ConfirmationLink(mail);
         Assert.StartsWith("https://delist.example.net/portal/confirm?request=" + result.Request.Reference, link.AbsoluteUri);
@@ -59,7 +59,7 @@ public sealed class DelistServiceTests : IDisposable
         var stored = await db.DelistRequests.SingleAsync();
         Assert.Equal(DelistRequestState.AwaitingConfirmation, stored.State);
         Assert.Equal("198.51.100.1", stored.RequestedFromAddress);
-        Assert.DoesNotContain(_harness.LastLink().Token, Convert.ToBase64String(stored.TokenHash));
+        Assert.DoesNotContain((await _harness.LastLinkAsync()).Token, Convert.ToBase64String(stored.TokenHash));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class DelistServiceTests : IDisposable
         var second = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
 
         Assert.Equal(first.Request!.Reference, second.Request!.Reference);
-        Assert.Single(_harness.Mail.Sent);
+        Assert.Single((await _harness.SentMailAsync()));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7", reason: ListingReason.SpamTrap);
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
 
         var first = await _harness.Service.OpenAsync(reference, token);
         var second = await _harness.Service.OpenAsync(reference, token);
@@ -96,7 +96,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
         _harness.Clock.Advance(TimeSpan.FromMinutes(4));
 
         var result = await _harness.Service.DelistAsync(reference, token, "192.0.2.44");
@@ -123,7 +123,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("198.51.100.0", 24);
         await _harness.Service.SubmitAsync(Email, "198.51.100.77", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
 
         var result = await _harness.Service.DelistAsync(reference, token, null);
 
@@ -136,7 +136,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
         await _harness.Service.DelistAsync(reference, token, null);
         await _harness.ListAsync("203.0.113.7");
 
@@ -152,7 +152,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
         _harness.Clock.Advance(TimeSpan.FromMinutes(30));
 
         var opened = await _harness.Service.OpenAsync(reference, token);
@@ -169,9 +169,9 @@ public sealed class DelistServiceTests : IDisposable
         await _harness.ListAsync("203.0.113.7");
         await _harness.ListAsync("203.0.113.25");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (firstReference, _) = _harness.LastLink();
+        var (firstReference, _) = await _harness.LastLinkAsync();
         await _harness.Service.SubmitAsync(Email, "203.0.113.25", null);
-        var (_, secondToken) = _harness.LastLink();
+        var (_, secondToken) = await _harness.LastLinkAsync();
 
         var result = await _harness.Service.DelistAsync(firstReference, secondToken, null);
 
@@ -200,19 +200,21 @@ public sealed class DelistServiceTests : IDisposable
         await _harness.ListAsync("203.0.113.7");
         var submitted = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
         var reference = submitted.Request!.Reference;
+        await _harness.DeliverMailAsync();
 
         Assert.Equal(ResendOutcome.TooSoon, (await _harness.Service.ResendAsync(reference)).Outcome);
         for (var i = 0; i < 3; i++)
         {
             _harness.Clock.Advance(TimeSpan.FromMinutes(1));
             Assert.Equal(ResendOutcome.Sent, (await _harness.Service.ResendAsync(reference)).Outcome);
+            await _harness.DeliverMailAsync();
         }
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var refused = await _harness.Service.ResendAsync(reference);
 
         Assert.Equal(ResendOutcome.LimitReached, refused.Outcome);
         Assert.Equal(0, refused.Request!.ResendsLeft);
-        Assert.Equal(4, _harness.Mail.Sent.Count);
+        Assert.Equal(4, (await _harness.SentMailAsync()).Count);
     }
 
     [Fact]
@@ -220,46 +222,91 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, oldToken) = _harness.LastLink();
+        var (reference, oldToken) = await _harness.LastLinkAsync();
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
         await _harness.Service.ResendAsync(reference);
-        var (_, newToken) = _harness.LastLink();
+        var (_, newToken) = await _harness.LastLinkAsync();
 
         Assert.Equal(ConfirmationStatus.InvalidLink, (await _harness.Service.OpenAsync(reference, oldToken)).Status);
         Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, newToken, null)).Status);
     }
 
     [Fact]
-    public async Task WithTheMailServerDownTheRequestWaitsAndGoesOutLater()
+    public async Task WithTheMailServerDownTheRequestWaitsAndItsMailGoesOutWhenTheServerIsBack()
     {
         await _harness.ListAsync("203.0.113.7");
         _harness.Mail.ServerDown = true;
 
-        var failed = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var submitted = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        Assert.Empty(await _harness.SentMailAsync());
         _harness.Mail.ServerDown = false;
-        var retried = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        Assert.Empty(await _harness.SentMailAsync());
+        _harness.Clock.Advance(TimeSpan.FromMinutes(1.3));
+        var (reference, token) = await _harness.LastLinkAsync();
 
-        Assert.Equal(SubmitOutcome.MailNotSent, failed.Outcome);
-        Assert.Equal(SubmitOutcome.ConfirmationSent, retried.Outcome);
-        Assert.Equal(failed.Request!.Reference, retried.Request!.Reference);
-        var (reference, token) = _harness.LastLink();
+        Assert.Equal(SubmitOutcome.ConfirmationSent, submitted.Outcome);
+        Assert.Equal(submitted.Request!.Reference, reference);
         Assert.Equal(ConfirmationStatus.ReadyToDelist, (await _harness.Service.OpenAsync(reference, token)).Status);
     }
 
     [Fact]
-    public async Task AFailedResendKeepsTheEarlierLinkWorking()
+    public async Task AfterTheLastRetryTheMailIsGivenUpAndNoLongerTried()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        _harness.Mail.ServerDown = true;
+        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            await _harness.DeliverMailAsync();
+            _harness.Clock.Advance(TimeSpan.FromMinutes(10));
+        }
+        _harness.Mail.ServerDown = false;
+
+        Assert.Empty(await _harness.SentMailAsync());
+        await using var db = _harness.Database.CreateDbContext();
+        var message = await db.OutboxMessages.SingleAsync();
+        Assert.Equal(3, message.Attempts);
+        Assert.NotNull(message.GaveUpAt);
+        Assert.Null(message.ProtectedToken);
+        Assert.Contains("down", message.LastError);
+    }
+
+    [Fact]
+    public async Task AResendSupersedesMailThatHasNotGoneOutYet()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        _harness.Mail.ServerDown = true;
+        var submitted = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.DeliverMailAsync();
+        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        await _harness.Service.ResendAsync(submitted.Request!.Reference);
+        _harness.Mail.ServerDown = false;
+
+        var sent = await _harness.SentMailAsync();
+
+        // Only the newest link is mailed: the first mail's link would no longer work.
+        var mail = Assert.Single(sent);
+        var (reference, token) = await _harness.LastLinkAsync();
+        Assert.Equal(ConfirmationStatus.ReadyToDelist, (await _harness.Service.OpenAsync(reference, token)).Status);
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Single(await db.OutboxMessages.Where(m => m.SupersededAt != null).ToListAsync());
+    }
+
+    [Fact]
+    public async Task TheOutboxKeepsNoReadableTokenAndNoneAfterSending()
     {
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
-        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
-        _harness.Mail.ServerDown = true;
+        await using var db = _harness.Database.CreateDbContext();
+        var queued = await db.OutboxMessages.AsNoTracking().SingleAsync();
 
-        var resend = await _harness.Service.ResendAsync(reference);
+        var (_, token) = await _harness.LastLinkAsync();
+        var sent = await db.OutboxMessages.AsNoTracking().SingleAsync();
 
-        Assert.Equal(ResendOutcome.MailNotSent, resend.Outcome);
-        Assert.Equal(3, resend.Request!.ResendsLeft);
-        Assert.Equal(ConfirmationStatus.ReadyToDelist, (await _harness.Service.OpenAsync(reference, token)).Status);
+        Assert.DoesNotContain(token, queued.ProtectedToken);
+        Assert.Null(sent.ProtectedToken);
+        Assert.NotNull(sent.SentAt);
     }
 
     [Fact]
@@ -267,7 +314,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => Task.Run(() => _harness.Service.DelistAsync(reference, token, null))));
@@ -285,13 +332,13 @@ public sealed class DelistServiceTests : IDisposable
         {
             await _harness.ListAsync("203.0.113.7");
             await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-            var (reference, token) = _harness.LastLink();
+            var (reference, token) = await _harness.LastLinkAsync();
             Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, token, null)).Status);
             _harness.Clock.Advance(TimeSpan.FromHours(1));
         }
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (lastReference, lastToken) = _harness.LastLink();
+        var (lastReference, lastToken) = await _harness.LastLinkAsync();
 
         var refused = await _harness.Service.DelistAsync(lastReference, lastToken, "192.0.2.9");
 
@@ -312,12 +359,12 @@ public sealed class DelistServiceTests : IDisposable
         _harness.Configure = o => (o.SelfServiceLimit, o.SelfServiceWindow) = (1, TimeSpan.FromDays(1));
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
         await _harness.Service.DelistAsync(reference, token, null);
         _harness.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
         await _harness.ListAsync("203.0.113.7");
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        (reference, token) = _harness.LastLink();
+        (reference, token) = await _harness.LastLinkAsync();
 
         Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, token, null)).Status);
     }
@@ -328,7 +375,7 @@ public sealed class DelistServiceTests : IDisposable
         var listing = await _harness.ListAsync("203.0.113.7");
         await _harness.Blocklist.EditAsync(listing.Id, listing.Version, new ListingEdit { SelfServiceAllowed = false }, Actor.Admin("alice"), null);
         await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
-        var (reference, token) = _harness.LastLink();
+        var (reference, token) = await _harness.LastLinkAsync();
 
         var result = await _harness.Service.DelistAsync(reference, token, null);
 

@@ -39,7 +39,7 @@ public sealed class SubmissionLimitsTests : IDisposable
 
         Assert.Equal(SubmitOutcome.TooManyRequests, refused.Outcome);
         Assert.Equal(DelistingHarness.Start.AddHours(1), refused.RetryAt);
-        Assert.Equal(3, _harness.Mail.Sent.Count);
+        Assert.Equal(3, (await _harness.SentMailAsync()).Count);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class SubmissionLimitsTests : IDisposable
             Assert.Equal(SubmitOutcome.ConfirmationSent,
                 (await _harness.Service.SubmitAsync("a@one.example", "203.0.113.1", "192.0.2.101")).Outcome);
         }
-        Assert.Single(_harness.Mail.Sent);
+        Assert.Single((await _harness.SentMailAsync()));
     }
 
     [Theory]

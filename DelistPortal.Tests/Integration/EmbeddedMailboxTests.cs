@@ -25,7 +25,13 @@ public sealed class EmbeddedMailboxTests : IAsyncLifetime
             await scope.ServiceProvider.GetRequiredService<DelistService>().SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
         }
 
-        var files = Directory.GetFiles(Path.Combine(_portal.DataFolder, "mailbox"), "*.eml");
+        // The outbox sender delivers in the background, woken by the submit.
+        var mailbox = Path.Combine(_portal.DataFolder, "mailbox");
+        for (var i = 0; i < 200 && !(Directory.Exists(mailbox) && Directory.GetFiles(mailbox, "*.eml").Length > 0); i++)
+        {
+            await Task.Delay(50);
+        }
+        var files = Directory.GetFiles(mailbox, "*.eml");
         var page = WebUtility.HtmlDecode(await client.GetStringAsync("/mailbox"));
 
         Assert.Single(files);

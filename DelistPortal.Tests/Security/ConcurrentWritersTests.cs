@@ -31,6 +31,6 @@ public sealed class ConcurrentWritersTests : IDisposable
 
         Assert.Equal(25, outcomes.Count(o => o == nameof(SubmitOutcome.ConfirmationSent)));
         Assert.Equal(25, outcomes.Count(o => o == nameof(ChangeOutcome.Done)));
-        Assert.Equal(25, _harness.Mail.Sent.Count);
+        Assert.Equal(25, (await _harness.SentMailAsync()).Count);
     }
 }

@@ -5,6 +5,7 @@ using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
 using DelistPortal.Hosting;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -45,6 +46,10 @@ public sealed class DelistingHarness : IDisposable
         services.AddSingleton<SubmissionLimits>();
         services.AddSingleton<BlocklistService>();
         services.AddSingleton<MailTemplateRenderer>();
+        services.AddDataProtection();
+        services.AddOptions<OutboxOptions>().Configure(o => (o.FirstRetryDelay, o.MaxAttempts) = (TimeSpan.FromMinutes(1), 3));
+        services.AddSingleton<MailOutbox>();
+        services.AddSingleton<OutboxSender>();
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
     }
@@ -81,10 +86,27 @@ public sealed class DelistingHarness : IDisposable
         return result.Listing ?? throw new InvalidOperationException($"Listing {network} failed: {result.Outcome} {result.Error}");
     }
 
-    /// <summary>The reference and token of the newest mailed link.</summary>
-    public (string Reference, string Token) LastLink()
+    /// <summary>Runs the outbox sender once over everything due, as its background loop would.</summary>
+    public async Task DeliverMailAsync()
     {
-        var query = System.Web.HttpUtility.ParseQueryString(MailLinks.ConfirmationLink(Mail.Sent[^1]).Query);
+        var sender = _services.GetRequiredService<OutboxSender>();
+        while (await sender.SendDueAsync() > 0)
+        {
+        }
+    }
+
+    /// <summary>What reached the (recording) mail server, after delivering the outbox.</summary>
+    public async Task<IReadOnlyList<MimeKit.MimeMessage>> SentMailAsync()
+    {
+        await DeliverMailAsync();
+        return Mail.Sent;
+    }
+
+    /// <summary>The reference and token of the newest mailed link.</summary>
+    public async Task<(string Reference, string Token)> LastLinkAsync()
+    {
+        var sent = await SentMailAsync();
+        var query = System.Web.HttpUtility.ParseQueryString(MailLinks.ConfirmationLink(sent[^1]).Query);
         return (query["request"]!, query["token"]!);
     }
 

@@ -1,5 +1,6 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
+using DelistPortal.Email;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<ListingEvent> ListingEvents => Set<ListingEvent>();
 
     public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>

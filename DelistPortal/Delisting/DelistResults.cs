@@ -8,9 +8,8 @@ public enum SubmitOutcome
     Invalid,
     /// <summary>The address is not on the list; nothing was stored, no mail was sent.</summary>
     NotListed,
+    /// <summary>The request is stored and its mail is in the outbox (sent at once, or retried until the mail server answers).</summary>
     ConfirmationSent,
-    /// <summary>The request is stored but the mail server did not take the mail; Resend tries again.</summary>
-    MailNotSent,
     /// <summary>Too many requests lately (from this client, for this address or range, or to this email); see RetryAt.</summary>
     TooManyRequests,
 }
@@ -38,7 +37,6 @@ public enum ResendOutcome
     Sent,
     TooSoon,
     LimitReached,
-    MailNotSent,
     /// <summary>The request is unknown, finished or expired.</summary>
     NotPending,
 }

@@ -12,7 +12,7 @@ namespace DelistPortal.Delisting;
 /// </summary>
 public sealed class DelistService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    ConfirmationMailer mailer,
+    MailOutbox outbox,
     ListingPolicy policy,
     SubmissionLimits limits,
     TimeProvider time,
@@ -45,41 +45,33 @@ public sealed class DelistService(
                         r.State == DelistRequestState.AwaitingConfirmation && r.TokenExpiresAt > now)
             .OrderByDescending(r => r.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
-        if (open is not null && open.ConfirmationsSent > 0)
+        if (open is not null)
         {
             return new SubmitResult(SubmitOutcome.ConfirmationSent, IpAddress: ip, Request: Describe(open));
         }
 
-        var request = open;
-        if (request is null)
+        var clientGroup = SubmissionLimits.ClientGroup(clientAddress);
+        if (await limits.RetryAtAsync(db, parsedEmail.Address!, address, clientGroup, now, cancellationToken) is { } retryAt)
         {
-            var clientGroup = SubmissionLimits.ClientGroup(clientAddress);
-            if (await limits.RetryAtAsync(db, parsedEmail.Address!, address, clientGroup, now, cancellationToken) is { } retryAt)
-            {
-                // One message for every limit: it must not tell whether an email address was used before.
-                logger.LogInformation("Submission limit reached for {IpAddress}; retry at {RetryAt}", ip, retryAt);
-                return new SubmitResult(SubmitOutcome.TooManyRequests, IpAddress: ip, RetryAt: retryAt);
-            }
-            request = new DelistRequest
-            {
-                Id = Guid.NewGuid(),
-                Reference = RequestReference.New(),
-                Email = parsedEmail.Address!,
-                IpAddress = ip,
-                CreatedAt = now,
-                RequestedFromAddress = clientAddress,
-                ClientGroup = clientGroup,
-                TargetRange = SubmissionLimits.TargetRange(address),
-                // No link exists until a mail goes out; the request stays open for one link lifetime regardless.
-                TokenHash = [],
-                TokenExpiresAt = now + Options.ConfirmationLinkLifetime,
-            };
-            db.DelistRequests.Add(request);
+            // One message for every limit: it must not tell whether an email address was used before.
+            logger.LogInformation("Submission limit reached for {IpAddress}; retry at {RetryAt}", ip, retryAt);
+            return new SubmitResult(SubmitOutcome.TooManyRequests, IpAddress: ip, RetryAt: retryAt);
         }
-        if (!await TrySendNewLinkAsync(db, request, now, cancellationToken))
+        var request = new DelistRequest
         {
-            return new SubmitResult(SubmitOutcome.MailNotSent, IpAddress: ip, Request: Describe(request));
-        }
+            Id = Guid.NewGuid(),
+            Reference = RequestReference.New(),
+            Email = parsedEmail.Address!,
+            IpAddress = ip,
+            CreatedAt = now,
+            RequestedFromAddress = clientAddress,
+            ClientGroup = clientGroup,
+            TargetRange = SubmissionLimits.TargetRange(address),
+            TokenHash = [],
+            TokenExpiresAt = now,
+        };
+        db.DelistRequests.Add(request);
+        await QueueNewLinkAsync(db, request, now, cancellationToken);
         logger.LogInformation("Delist request {Reference} for {IpAddress} awaits confirmation", request.Reference, ip);
         return new SubmitResult(SubmitOutcome.ConfirmationSent, IpAddress: ip, Request: Describe(request));
     }
@@ -104,8 +96,8 @@ public sealed class DelistService(
 
         try
         {
-            var sent = await TrySendNewLinkAsync(db, request, now, cancellationToken);
-            return new ResendResult(sent ? ResendOutcome.Sent : ResendOutcome.MailNotSent, Describe(request));
+            await QueueNewLinkAsync(db, request, now, cancellationToken);
+            return new ResendResult(ResendOutcome.Sent, Describe(request));
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -255,33 +247,20 @@ public sealed class DelistService(
     }
 
     /// <summary>
-    /// Issues a new token (only the newest mail's link works), records the attempt, then sends. The attempt is saved
-    /// before the mail goes out, so two concurrent resends cannot both mail a link. If the mail server refuses, the
-    /// request is put back as it was, the earlier link included, and the sender may try again at once.
+    /// Issues a new token (only the newest mail's link works) and puts its mail into the outbox in the same save as
+    /// the request, so the request and its mail exist together or not at all; the outbox sender delivers it, with
+    /// retries while the mail server is down. The request's concurrency tokens make two concurrent resends save once.
     /// </summary>
-    private async Task<bool> TrySendNewLinkAsync(PortalDbContext db, DelistRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task QueueNewLinkAsync(PortalDbContext db, DelistRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (hash, expiresAt, sent, lastSentAt) =
-            (request.TokenHash, request.TokenExpiresAt, request.ConfirmationsSent, request.LastConfirmationSentAt);
         var token = ConfirmationToken.Issue();
         request.TokenHash = token.Hash;
         request.TokenExpiresAt = now + Options.ConfirmationLinkLifetime;
         request.ConfirmationsSent++;
         request.LastConfirmationSentAt = now;
+        await outbox.EnqueueConfirmationAsync(db, request, token, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        try
-        {
-            await mailer.SendConfirmationAsync(request, token, cancellationToken);
-            return true;
-        }
-        catch (MailDeliveryException ex)
-        {
-            logger.LogWarning(ex, "Confirmation mail for {Reference} was not sent", request.Reference);
-            (request.TokenHash, request.TokenExpiresAt, request.ConfirmationsSent, request.LastConfirmationSentAt) =
-                (hash, expiresAt, sent, lastSentAt);
-            await db.SaveChangesAsync(CancellationToken.None);
-            return false;
-        }
+        outbox.Wake();
     }
 
     private int ResendsLeft(DelistRequest request) =>

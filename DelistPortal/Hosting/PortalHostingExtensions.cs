@@ -31,6 +31,7 @@ public static class PortalHostingExtensions
         services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SubmissionLimitOptions>().BindConfiguration(SubmissionLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -46,9 +47,13 @@ public static class PortalHostingExtensions
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<OutboxHealthCheck>("mail-outbox", tags: [ReadyTag]);
 
         services.AddSingleton<MailTemplateRenderer>();
+        services.AddSingleton<MailOutbox>();
+        services.AddSingleton<OutboxSender>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxSender>());
         services.AddSingleton(provider => new MailboxFolder(
             Path.Combine(provider.GetRequiredService<IOptions<PortalOptions>>().Value.DataDirectoryPath, "mailbox"),
             provider.GetRequiredService<TimeProvider>()));

@@ -1,0 +1,17 @@
+using DelistPortal.Email;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DelistPortal.Data;
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.Property(m => m.ProtectedToken).HasMaxLength(1000);
+        builder.Property(m => m.LastError).HasMaxLength(1000);
+        builder.Property(m => m.Version).IsConcurrencyToken();
+        builder.HasIndex(m => new { m.SentAt, m.GaveUpAt, m.SupersededAt, m.NextAttemptAt });
+        builder.HasIndex(m => m.DelistRequestId);
+    }
+}

@@ -1,0 +1,137 @@
+using DelistPortal.Data;
+using DelistPortal.Delisting;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Email;
+
+/// <summary>
+/// Delivers the outbox: due mail first, failures retried with exponential backoff and jitter, given up after
+/// <see cref="OutboxOptions.MaxAttempts"/> (then counted on the admins' dashboard). On shutdown it stops waiting but
+/// finishes the mail it is sending.
+/// </summary>
+public sealed class OutboxSender(
+    IServiceScopeFactory scopes,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    MailOutbox outbox,
+    TimeProvider time,
+    ILogger<OutboxSender> logger) : BackgroundService
+{
+    private const int BatchSize = 20;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Keep going while there is due mail; the send itself is not cancelled by shutdown.
+                while (await SendDueAsync() == BatchSize && !stoppingToken.IsCancellationRequested)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "The outbox could not be processed; trying again shortly");
+            }
+            try
+            {
+                await outbox.WaitForWorkAsync(outbox.Options.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Sends what is due now; returns how many messages it handled.</summary>
+    public async Task<int> SendDueAsync()
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var due = await db.OutboxMessages
+            .Where(m => m.SentAt == null && m.GaveUpAt == null && m.SupersededAt == null && m.NextAttemptAt <= now)
+            .OrderBy(m => m.NextAttemptAt)
+            .Take(BatchSize)
+            .ToListAsync();
+        foreach (var message in due)
+        {
+            await SendAsync(db, message);
+        }
+        return due.Count;
+    }
+
+    private async Task SendAsync(PortalDbContext db, OutboxMessage message)
+    {
+        var now = time.GetUtcNow();
+        var request = await db.DelistRequests.FirstOrDefaultAsync(r => r.Id == message.DelistRequestId);
+        var token = message.ProtectedToken is null ? null : outbox.Unprotect(message.ProtectedToken);
+        if (request is null || request.State != DelistRequestState.AwaitingConfirmation || !ConfirmationToken.Matches(token, request.TokenHash))
+        {
+            // The sender pressed Resend, or already used a link: this mail's link would not work.
+            message.SupersededAt = now;
+            message.ProtectedToken = null;
+            await SaveAsync(db);
+            return;
+        }
+
+        // Claim the attempt first (concurrency token), so another node cannot send the same mail meanwhile.
+        message.Attempts++;
+        message.NextAttemptAt = now + RetryDelay(message.Attempts);
+        message.Version++;
+        if (!await SaveAsync(db))
+        {
+            return;
+        }
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var mailer = scope.ServiceProvider.GetRequiredService<ConfirmationMailer>();
+            await mailer.SendConfirmationAsync(request, new ConfirmationToken(token!, request.TokenHash), CancellationToken.None);
+            message.SentAt = time.GetUtcNow();
+            message.ProtectedToken = null;
+            message.LastError = null;
+            logger.LogInformation("Confirmation mail for {Reference} sent (attempt {Attempt})", request.Reference, message.Attempts);
+        }
+        catch (MailDeliveryException ex)
+        {
+            message.LastError = ex.Message;
+            if (message.Attempts >= outbox.Options.MaxAttempts)
+            {
+                message.GaveUpAt = time.GetUtcNow();
+                message.ProtectedToken = null;
+                logger.LogError("Confirmation mail for {Reference} given up after {Attempts} attempts: {Error}",
+                    request.Reference, message.Attempts, ex.Message);
+            }
+            else
+            {
+                logger.LogWarning("Confirmation mail for {Reference} failed (attempt {Attempt}); next try at {NextAttempt}: {Error}",
+                    request.Reference, message.Attempts, message.NextAttemptAt, ex.Message);
+            }
+        }
+        await SaveAsync(db);
+    }
+
+    /// <summary>first × 2^(n-1), capped, ±20 % so that many failed mails do not all retry in the same instant.</summary>
+    private TimeSpan RetryDelay(int attempts)
+    {
+        var options = outbox.Options;
+        var delay = Math.Min(options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, attempts - 1), options.MaxRetryDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(delay * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private static async Task<bool> SaveAsync(PortalDbContext db)
+    {
+        try
+        {
+            await db.SaveChangesAsync();
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another node took this message; it is theirs now.
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+}
