@@ -3,6 +3,7 @@ using DelistPortal.Blocklist.Index;
 using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
+using DelistPortal.Dnsbl;
 using DelistPortal.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Json;
@@ -26,6 +27,8 @@ public static class PortalHostingExtensions
         services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DnsblOptions>().BindConfiguration(DnsblOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DnsblOptions>, DnsblOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddLocalization();
@@ -51,6 +54,9 @@ public static class PortalHostingExtensions
         services.AddSingleton<ListingPolicy>();
         services.AddSingleton<BlocklistService>();
         services.AddHostedService<ListingExpiryWorker>();
+
+        services.AddSingleton<DnsblServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<DnsblServer>());
 
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
