@@ -1,3 +1,4 @@
+using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
 using Microsoft.Data.Sqlite;
@@ -12,6 +13,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<ListingEvent> ListingEvents => Set<ListingEvent>();
 
     public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>

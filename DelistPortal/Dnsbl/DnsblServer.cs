@@ -26,6 +26,7 @@ public sealed class DnsblServer : IHostedService, IDisposable
     private Socket? _tcp;
     private Task _tcpAccepting = Task.CompletedTask;
     private int _tcpConnections;
+    private int _disposed;
 
     public DnsblServer(IOptions<DnsblOptions> options, IOptions<PortalOptions> portal, BlocklistIndex index, TimeProvider time, ILogger<DnsblServer> logger)
     {
@@ -63,6 +64,10 @@ public sealed class DnsblServer : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync();
         _udp?.Dispose();
         _tcp?.Dispose();
@@ -75,6 +80,11 @@ public sealed class DnsblServer : IHostedService, IDisposable
 
     public void Dispose()
     {
+        // The container disposes it twice: as itself and as the hosted service it also is.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _stopping.Cancel();
         _udp?.Dispose();
         _tcp?.Dispose();

@@ -16,10 +16,12 @@ public sealed class DnsblZone
 
     public const int MaxTxtLength = 255;
 
-    private DnsblZone(string name, byte[] apexWire, int apexLabels, uint ttl, byte[] soaData, byte[] nsData,
+    private DnsblZone(string name, string nameServer, string hostMaster, byte[] apexWire, int apexLabels, uint ttl, byte[] soaData, byte[] nsData,
         byte[][] codes, string[] templates)
     {
         Name = name;
+        NameServerText = nameServer;
+        HostMasterText = hostMaster;
         ApexWire = apexWire;
         ApexLabelCount = apexLabels;
         Ttl = ttl;
@@ -32,6 +34,12 @@ public sealed class DnsblZone
 
     /// <summary>The zone name, lowercase, without the trailing dot.</summary>
     public string Name { get; }
+
+    /// <summary>The name server of the SOA and NS records, without the trailing dot.</summary>
+    public string NameServerText { get; }
+
+    /// <summary>The SOA contact as a domain name (hostmaster.example.net), without the trailing dot.</summary>
+    public string HostMasterText { get; }
 
     /// <summary>The apex name in DNS wire format, lowercase, with the terminating zero.</summary>
     public byte[] ApexWire { get; }
@@ -89,11 +97,12 @@ public sealed class DnsblZone
             errors.Add($"Dnsbl:NameServer \"{options.NameServer}\" is not a domain name.");
         }
         var at = options.HostMaster.IndexOf('@');
-        var hostMaster = at > 0 ? options.HostMaster[..at].Replace(".", "\\.") + "." + options.HostMaster[(at + 1)..] : options.HostMaster;
-        var rname = at > 0 ? options.HostMaster[..at].Replace('.', '-') + "." + options.HostMaster[(at + 1)..] : options.HostMaster;
-        if (!TryEncodeName(rname.Trim().TrimEnd('.').ToLowerInvariant(), out var rnameWire, out _))
+        // hostmaster@example.net is hostmaster.example.net in a SOA record; a dot before the @ would need escaping.
+        var rname = (at > 0 ? options.HostMaster[..at].Replace('.', '-') + "." + options.HostMaster[(at + 1)..] : options.HostMaster)
+            .Trim().TrimEnd('.').ToLowerInvariant();
+        if (!TryEncodeName(rname, out var rnameWire, out _))
         {
-            errors.Add($"Dnsbl:HostMaster \"{hostMaster}\" is not a mailbox.");
+            errors.Add($"Dnsbl:HostMaster \"{options.HostMaster}\" is not a mailbox.");
         }
 
         var reasons = Enum.GetValues<ListingReason>();
@@ -140,7 +149,7 @@ public sealed class DnsblZone
         WriteUInt32(span[8..], 600);    // retry
         WriteUInt32(span[12..], 604800); // expire
         WriteUInt32(span[16..], ttl);   // minimum: the negative-caching TTL of NXDOMAIN
-        zone = new DnsblZone(name, apexWire, apexLabels, ttl, soa, nsWire, codes, templates);
+        zone = new DnsblZone(name, nameServer, rname, apexWire, apexLabels, ttl, soa, nsWire, codes, templates);
         return true;
     }
 

@@ -1,3 +1,4 @@
+using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Components;
@@ -57,6 +58,7 @@ public static class PortalHostingExtensions
 
         services.AddSingleton<DnsblServer>();
         services.AddHostedService(provider => provider.GetRequiredService<DnsblServer>());
+        services.AddPortalApi();
 
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
@@ -74,9 +76,11 @@ public static class PortalHostingExtensions
             .SetDefaultCulture("en")
             .AddSupportedCultures("en")
             .AddSupportedUICultures("en"));
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        app.MapPortalApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         LogMailMode(app);
