@@ -25,6 +25,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             ["Mail:Smtp:Host"] = smtpPort is null ? "" : "127.0.0.1",
             ["Mail:Smtp:Security"] = "None",
             ["Mail:Smtp:Timeout"] = "00:00:05",
+            // Test classes run in parallel: each portal's DNSBL takes a free port.
+            ["Dnsbl:Port"] = "0",
         };
         if (smtpPort is { } port)
         {

@@ -1,3 +1,4 @@
+using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
@@ -19,6 +20,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>

@@ -1,8 +1,10 @@
+using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
+using DelistPortal.Dnsbl;
 using DelistPortal.Email;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -33,6 +35,8 @@ public static class PortalHostingExtensions
         services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DnsblOptions>().BindConfiguration(DnsblOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DnsblOptions>, DnsblOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddLocalization();
@@ -68,6 +72,10 @@ public static class PortalHostingExtensions
         services.AddHostedService<ListingExpiryWorker>();
 
         services.AddSingleton<SubmissionLimits>();
+        services.AddSingleton<DnsblServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<DnsblServer>());
+        services.AddPortalApi();
+
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
         return builder;
@@ -87,11 +95,13 @@ public static class PortalHostingExtensions
             .SetDefaultCulture("en")
             .AddSupportedCultures("en")
             .AddSupportedUICultures("en"));
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapStaticAssets();
+        app.MapPortalApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         LogMailMode(app);

@@ -8,6 +8,14 @@ if (args is ["--report", ..])
 {
     IndexReport.Run();
 }
+else if (args is ["--dnsbl-prepare", var folder, ..])
+{
+    await DnsblBench.PrepareAsync(folder);
+}
+else if (args is ["--dnsbl-serve", var port, .. var rest])
+{
+    await DnsblBench.ServeAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), rest is ["arsoft"]);
+}
 else
 {
     BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);

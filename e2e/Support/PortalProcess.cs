@@ -31,7 +31,7 @@ public sealed class PortalProcess(string dataFolder, int port, int smtpPort) : I
                      "DelistPortal.dll", "--urls", RootUri.AbsoluteUri.TrimEnd('/'),
                      "--Portal:DataDirectory", dataFolder, "--Portal:PublicBaseUrl", RootUri.AbsoluteUri,
                      "--Mail:Smtp:Host", "127.0.0.1", "--Mail:Smtp:Port", smtpPort.ToString(CultureInfo.InvariantCulture),
-                     "--Mail:Smtp:Security", "None",
+                     "--Mail:Smtp:Security", "None", "--Dnsbl:Port", "0",
                  })
         {
             start.ArgumentList.Add(argument);

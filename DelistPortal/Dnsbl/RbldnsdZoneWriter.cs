@@ -1,0 +1,66 @@
+using System.Net.Sockets;
+using DelistPortal.Blocklist;
+using DelistPortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Dnsbl;
+
+/// <summary>
+/// Writes the active listings as rbldnsd data files, for DNS secondaries and for comparing with rbldnsd:
+/// <c>ip4set</c> for IPv4 and <c>ip6trie</c> for IPv6, with the same A codes and TXT templates as the built-in
+/// responder. The first lines set the defaults (<c>:127.0.0.2:text</c>, the Spam reason's); a listing with another
+/// reason carries its own <c>:code:text</c>. The RFC 5782 test entries are included.
+/// </summary>
+public sealed class RbldnsdZoneWriter(DnsblZone zone)
+{
+    public const string IPv4Set = "ip4set";
+    public const string IPv6Trie = "ip6trie";
+
+    public async Task WriteAsync(IAsyncEnumerable<(IpNetwork Network, ListingReason Reason)> listings, TextWriter ipv4, TextWriter ipv6, CancellationToken cancellationToken = default)
+    {
+        await WriteHeaderAsync(ipv4, soa: true);
+        await WriteHeaderAsync(ipv6, soa: false);
+        await ipv4.WriteLineAsync("127.0.0.2");
+        await ipv4.WriteLineAsync("!127.0.0.1");
+        await ipv6.WriteLineAsync("::ffff:127.0.0.2");
+        await foreach (var (network, reason) in listings.WithCancellation(cancellationToken))
+        {
+            var target = network.Address.AddressFamily == AddressFamily.InterNetwork ? ipv4 : ipv6;
+            await target.WriteLineAsync(Line(network, reason));
+        }
+    }
+
+    /// <summary>The active listings from the database, streamed.</summary>
+    public static async IAsyncEnumerable<(IpNetwork Network, ListingReason Reason)> ActiveListingsAsync(
+        PortalDbContext db, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = db.Listings.AsNoTracking()
+            .Where(l => l.Status == ListingStatus.Active && (l.ExpiresAt == null || l.ExpiresAt > now))
+            .OrderBy(l => l.RangeStart)
+            .Select(l => new { l.Network, l.Reason })
+            .AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            yield return (IpNetwork.Parse(row.Network), row.Reason);
+        }
+    }
+
+    public string Line(IpNetwork network, ListingReason reason)
+    {
+        var text = network.ToString();
+        return reason == ListingReason.Spam ? text : $"{text} :{zone.CodeFor(reason)}:{zone.TemplateFor(reason)}";
+    }
+
+    private async Task WriteHeaderAsync(TextWriter writer, bool soa)
+    {
+        await writer.WriteLineAsync($"# {zone.Name}: exported by DelistPortal. Serve with: rbldnsd -b ADDRESS/PORT {zone.Name}:ip4set:FILE,ip6trie:FILE");
+        await writer.WriteLineAsync($"$TTL {zone.Ttl}");
+        if (soa)
+        {
+            // rbldnsd takes the apex records from the first dataset that has them.
+            await writer.WriteLineAsync($"$SOA {zone.Ttl} {zone.NameServerText}. {zone.HostMasterText}. 0 3600 600 604800 {zone.Ttl}");
+            await writer.WriteLineAsync($"$NS {zone.Ttl} {zone.NameServerText}.");
+        }
+        await writer.WriteLineAsync($":{zone.CodeFor(ListingReason.Spam)}:{zone.TemplateFor(ListingReason.Spam)}");
+    }
+}
