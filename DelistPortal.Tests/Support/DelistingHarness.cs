@@ -37,6 +37,7 @@ public sealed class DelistingHarness : IDisposable
         services.AddSingleton<MailTemplateRenderer>();
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
+        services.AddScoped<RequestStatusQuery>();
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -46,6 +47,8 @@ public sealed class DelistingHarness : IDisposable
     public RecordingMailSender Mail { get; } = new();
 
     public DelistService Service => _services.CreateScope().ServiceProvider.GetRequiredService<DelistService>();
+
+    public RequestStatusQuery StatusQuery => _services.CreateScope().ServiceProvider.GetRequiredService<RequestStatusQuery>();
 
     public async Task<Listing> ListAsync(string network, int? prefixLength = null, ListingReason reason = ListingReason.Spam)
     {

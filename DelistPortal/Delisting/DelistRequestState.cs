@@ -14,4 +14,8 @@ public enum DelistRequestState
     Delisted,
     NoLongerListed,
     Expired,
+    /// <summary>Handed to an operator to decide (being built on another branch).</summary>
+    InReview,
+    /// <summary>An operator refused the removal (being built on another branch).</summary>
+    Denied,
 }

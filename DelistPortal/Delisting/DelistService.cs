@@ -59,6 +59,7 @@ public sealed class DelistService(
                 IpAddress = ip,
                 CreatedAt = now,
                 RequestedFromAddress = clientAddress,
+                Culture = Hosting.PortalCultures.Current,
                 // No link exists until a mail goes out; the request stays open for one link lifetime regardless.
                 TokenHash = [],
                 TokenExpiresAt = now + Options.ConfirmationLinkLifetime,

@@ -44,6 +44,7 @@ public static class PortalHostingExtensions
 
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
+        services.AddScoped<RequestStatusQuery>();
         return builder;
     }
 
@@ -54,13 +55,15 @@ public static class PortalHostingExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
         app.UseStatusCodePagesWithReExecute("/not-found");
+        // Query string, then the culture cookie (the EN/FR switch), then Accept-Language: the framework's default order.
         app.UseRequestLocalization(options => options
-            .SetDefaultCulture("en")
-            .AddSupportedCultures("en")
-            .AddSupportedUICultures("en"));
+            .SetDefaultCulture(PortalCultures.Default)
+            .AddSupportedCultures([.. PortalCultures.Supported])
+            .AddSupportedUICultures([.. PortalCultures.Supported]));
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        app.MapCultureSwitch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         LogMailMode(app);
