@@ -40,8 +40,8 @@ public sealed class ConfirmationMailer(
         message.To.Add(MailboxAddress.Parse(request.Email));
         message.Subject = localizer["Mail_Subject", request.IpAddress];
         message.Headers.Add("X-Delist-Reference", request.Reference);
-        message.Headers.Add(HeaderId.ContentLanguage, PortalCultures.Resolve(request.Culture));
         message.Body = new BodyBuilder { HtmlBody = html, TextBody = TextBody(model) }.ToMessageBody();
+        message.Body.Headers.Add(HeaderId.ContentLanguage, PortalCultures.Resolve(request.Culture));
         return message;
     }
 
