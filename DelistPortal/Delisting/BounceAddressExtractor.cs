@@ -40,6 +40,8 @@ public static class BounceAddressExtractor
             return new(BounceExtractionOutcome.TooLong, []);
         }
 
+        // An SMTP address literal, "[IPv6:2001:db8::25]": the 6 would otherwise start the address ("6:2001:db8::25" parses).
+        text = text.Replace("IPv6:", "IPv6 ", StringComparison.OrdinalIgnoreCase);
         var found = new List<string>();
         foreach (var token in Tokens(text))
         {
@@ -69,7 +71,7 @@ public static class BounceAddressExtractor
             }
             else if (!inToken && start >= 0)
             {
-                var token = text[start..i].Trim('.', ':');
+                var token = TrimPunctuation(text[start..i]);
                 // Only runs that could be an address: a dot or two colons, and a digit.
                 if (token.Length >= 3 && token.Any(char.IsAsciiDigit) && (token.Contains('.') || token.Count(c => c == ':') >= 2))
                 {
@@ -78,6 +80,21 @@ public static class BounceAddressExtractor
                 start = -1;
             }
         }
+    }
+
+    /// <summary>Sentence dots and a lone colon around an address go; "::" stays, it can begin or end an IPv6 address.</summary>
+    private static string TrimPunctuation(string token)
+    {
+        token = token.Trim('.');
+        if (token.StartsWith(':') && !token.StartsWith("::", StringComparison.Ordinal))
+        {
+            token = token[1..];
+        }
+        if (token.EndsWith(':') && !token.EndsWith("::", StringComparison.Ordinal))
+        {
+            token = token[..^1];
+        }
+        return token;
     }
 
     private static string? Parse(string token)
@@ -91,8 +108,8 @@ public static class BounceAddressExtractor
         {
             return null;
         }
-        // "203.0.113.7:25" (address and port), or "6:2001:db8::25" left of "IPv6:2001:db8::25" (an SMTP address literal).
-        return token.Count(c => c == ':') == 1 ? Accept(token[..colon]) : Accept(token[(colon + 1)..]);
+        // "203.0.113.7:25": an address and a port.
+        return token.Count(c => c == ':') == 1 ? Accept(token[..colon]) : null;
     }
 
     private static string? Accept(string candidate)
