@@ -52,6 +52,7 @@ public sealed class DelistingHarness : IDisposable
         services.AddSingleton<OutboxSender>();
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
+        services.AddScoped<RequestStatusQuery>();
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -74,6 +75,8 @@ public sealed class DelistingHarness : IDisposable
     public RecordingMailSender Mail { get; } = new();
 
     public DelistService Service => _services.CreateScope().ServiceProvider.GetRequiredService<DelistService>();
+
+    public RequestStatusQuery StatusQuery => _services.CreateScope().ServiceProvider.GetRequiredService<RequestStatusQuery>();
 
     /// <summary>Lists a network through the blocklist service, permanent unless the test says otherwise.</summary>
     public async Task<Listing> ListAsync(string address, int? prefixLength = null, ListingReason reason = ListingReason.Spam)

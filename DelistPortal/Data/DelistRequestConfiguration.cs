@@ -1,4 +1,5 @@
 using DelistPortal.Delisting;
+using DelistPortal.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -17,6 +18,7 @@ internal sealed class DelistRequestConfiguration : IEntityTypeConfiguration<Deli
         builder.Property(r => r.TokenHash).HasMaxLength(32).IsConcurrencyToken();
         builder.Property(r => r.ConfirmationsSent).IsConcurrencyToken();
         builder.Property(r => r.RequestedFromAddress).HasMaxLength(64);
+        builder.Property(r => r.Culture).HasMaxLength(16).HasDefaultValue(PortalCultures.Default);
         builder.Property(r => r.ClientGroup).HasMaxLength(64);
         builder.Property(r => r.TargetRange).HasMaxLength(64);
         // The submission limits count recent requests by each of these.

@@ -21,7 +21,14 @@ public sealed class ConfirmationMailer(
     public Uri LinkFor(DelistRequest request, ConfirmationToken token) =>
         new(portal.Value.GetPublicBaseUri(), $"confirm?request={Uri.EscapeDataString(request.Reference)}&token={token.Value}");
 
+    /// <summary>Sends the mail in the language the sender used for the request, whoever triggers it.</summary>
     public async Task SendConfirmationAsync(DelistRequest request, ConfirmationToken token, CancellationToken cancellationToken)
+    {
+        var message = await PortalCultures.RunInAsync(request.Culture, () => WriteAsync(request, token));
+        await sender.SendAsync(message, cancellationToken);
+    }
+
+    private async Task<MimeMessage> WriteAsync(DelistRequest request, ConfirmationToken token)
     {
         var link = LinkFor(request, token);
         var expiresAt = Times.Utc(request.TokenExpiresAt);
@@ -34,7 +41,8 @@ public sealed class ConfirmationMailer(
         message.Subject = localizer["Mail_Subject", request.IpAddress];
         message.Headers.Add("X-Delist-Reference", request.Reference);
         message.Body = new BodyBuilder { HtmlBody = html, TextBody = TextBody(model) }.ToMessageBody();
-        await sender.SendAsync(message, cancellationToken);
+        message.Body.Headers.Add(HeaderId.ContentLanguage, PortalCultures.Resolve(request.Culture));
+        return message;
     }
 
     private string TextBody(ConfirmationMailModel model) => string.Join("\n\n",

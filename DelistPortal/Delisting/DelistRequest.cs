@@ -18,6 +18,9 @@ public class DelistRequest
 
     public DelistRequestState State { get; set; }
 
+    /// <summary>The language the sender used ("en", "fr"): the confirmation mail is written in it.</summary>
+    public string Culture { get; set; } = Hosting.PortalCultures.Default;
+
     public required DateTimeOffset CreatedAt { get; set; }
 
     public string? RequestedFromAddress { get; set; }

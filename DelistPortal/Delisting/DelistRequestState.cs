@@ -16,6 +16,8 @@ public enum DelistRequestState
     Delisted,
     NoLongerListed,
     Expired,
+    /// <summary>Confirmed, but the listing policy wants an admin to decide.</summary>
     InReview,
+    /// <summary>An admin refused the removal.</summary>
     Denied,
 }

@@ -65,6 +65,8 @@ public sealed class DelistService(
             IpAddress = ip,
             CreatedAt = now,
             RequestedFromAddress = clientAddress,
+            // The language the sender used: the mail, and any resend, is written in it.
+            Culture = Hosting.PortalCultures.Current,
             ClientGroup = clientGroup,
             TargetRange = SubmissionLimits.TargetRange(address),
             TokenHash = [],

@@ -78,6 +78,7 @@ public static class PortalHostingExtensions
 
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
+        services.AddScoped<RequestStatusQuery>();
         return builder;
     }
 
@@ -91,10 +92,11 @@ public static class PortalHostingExtensions
         }
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/not-found");
+        // Query string, then the culture cookie (the EN/FR switch), then Accept-Language: the framework's default order.
         app.UseRequestLocalization(options => options
-            .SetDefaultCulture("en")
-            .AddSupportedCultures("en")
-            .AddSupportedUICultures("en"));
+            .SetDefaultCulture(PortalCultures.Default)
+            .AddSupportedCultures([.. PortalCultures.Supported])
+            .AddSupportedUICultures([.. PortalCultures.Supported]));
         app.UseRateLimiter();
         app.UseAntiforgery();
 
@@ -102,6 +104,7 @@ public static class PortalHostingExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapStaticAssets();
         app.MapPortalApi();
+        app.MapCultureSwitch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         LogMailMode(app);

@@ -238,6 +238,13 @@ namespace DelistPortal.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("en");
+
                     b.Property<string>("DelistedNetworks")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");

@@ -1,0 +1,110 @@
+using System.Collections;
+using System.Globalization;
+using System.Net;
+using System.Resources;
+using System.Text.RegularExpressions;
+using DelistPortal.Resources;
+using DelistPortal.Tests.Support;
+
+namespace DelistPortal.Tests.Resources;
+
+/// <summary>English and French say the same things: the same keys, the same placeholders, and no page shows a key.</summary>
+public sealed partial class StringsTests : IAsyncLifetime
+{
+    private static readonly ResourceManager Manager = new(typeof(Strings));
+    private readonly PortalFactory _portal = new(smtpPort: null);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
+
+    /// <summary>The entries of one language's own file, without falling back to English.</summary>
+    internal static Dictionary<string, string> Entries(string culture) =>
+        Manager.GetResourceSet(culture == "en" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(culture), true, false)!
+            .Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+
+    [Fact]
+    public void EveryKeyExistsInBothLanguages()
+    {
+        var english = Entries("en");
+        var french = Entries("fr");
+
+        Assert.Empty(english.Keys.Except(french.Keys).Order());
+        Assert.Empty(french.Keys.Except(english.Keys).Order());
+        Assert.True(english.Count > 100, "The English strings were not found.");
+    }
+
+    [Fact]
+    public void EveryTranslationUsesTheSamePlaceholders()
+    {
+        var english = Entries("en");
+        var french = Entries("fr");
+
+        var mismatched = english.Keys
+            .Where(key => !Placeholders(english[key]).SequenceEqual(Placeholders(french[key])))
+            .ToList();
+
+        Assert.Empty(mismatched);
+    }
+
+    [Fact]
+    public void NoFrenchStringIsLeftInEnglish()
+    {
+        var english = Entries("en");
+        var french = Entries("fr");
+        // Identical in both languages on purpose: formats, and words French shares with English.
+        string[] same = ["Title_Format", "Mailbox_Item", "Reason_Spam"];
+
+        var untranslated = english.Keys.Where(key => english[key] == french[key] && !same.Contains(key)).ToList();
+
+        Assert.Empty(untranslated);
+    }
+
+    [Theory]
+    [InlineData("en", "/")]
+    [InlineData("fr", "/")]
+    [InlineData("en", "/?ip=203.0.113.7")]
+    [InlineData("fr", "/confirm?request=DL-0000-0000&token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("en", "/confirm?request=DL-0000-0000&token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("fr", "/status/DL-0000-0000")]
+    [InlineData("en", "/status/DL-0000-0000")]
+    [InlineData("fr", "/mailbox")]
+    [InlineData("en", "/mailbox")]
+    [InlineData("fr", "/not-found")]
+    [InlineData("fr", "/error")]
+    [InlineData("fr", "/no-such-page")]
+    public async Task APageInEitherLanguageShowsNoRawKey(string culture, string path)
+    {
+        using var client = _portal.CreateClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture == "fr" ? "fr-FR,fr;q=0.9" : "en-GB,en;q=0.9");
+
+        // Read the body whatever the status: /no-such-page answers 404 with the localized not-found page.
+        using var response = await client.GetAsync(path);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Contains($"<html lang=\"{culture}\">", page);
+        AssertNoRawKey(page);
+        // The reconnect dialog is in the page's language too.
+        Assert.Contains(Entries(culture)["Reconnect_Heading"], page);
+    }
+
+    /// <summary>Fails when any resource key (they all contain '_') appears in rendered text.</summary>
+    internal static void AssertNoRawKey(string markup)
+    {
+        var keys = Entries("en").Keys.Where(k => k.Contains('_'));
+        var shown = keys.Where(k => Regex.IsMatch(markup, $@"\b{Regex.Escape(k)}\b")).ToList();
+        Assert.True(shown.Count == 0, "Raw resource keys on the page: " + string.Join(", ", shown));
+        // A key built at run time (Status_State_{State}) that has no entry shows as its name: look for the pattern too.
+        Assert.DoesNotMatch(RawKeyPattern(), markup);
+    }
+
+    private static IEnumerable<string> Placeholders(string text) =>
+        PlaceholderPattern().Matches(text).Select(m => m.Value).Distinct().Order();
+
+    [GeneratedRegex(@"\{\d+(:[^}]*)?\}")]
+    private static partial Regex PlaceholderPattern();
+
+    [GeneratedRegex(@"(?<![\w-])(App|Bounce|Button|CheckEmail|Delist|Delisted|EmailError|Error|Field|IpError|Language|Listing|Mail|Mailbox|Nav|NotFound|NotListed|Progress|Reason|Reconnect|Reference|Request|Resend|Status|Step|Submit|Title|Wizard)_[A-Za-z_]+\b")]
+    private static partial Regex RawKeyPattern();
+}
