@@ -53,7 +53,7 @@ public class DelistWizardTests : PortalComponentTest
             Assert.Contains("This is not a valid email address", wizard.Markup);
             Assert.Contains("This is a private address", wizard.Markup);
         });
-        Assert.Empty((await Harness.SentMailAsync()));
+        Assert.Empty(await Harness.SentMailAsync());
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class DelistWizardTests : PortalComponentTest
 
         wizard.WaitForAssertion(() => Assert.Contains("203.0.113.99 is not on our blocklist", wizard.Markup));
         Assert.Contains("no email was sent", wizard.Markup);
-        Assert.Empty((await Harness.SentMailAsync()));
+        Assert.Empty(await Harness.SentMailAsync());
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class DelistWizardTests : PortalComponentTest
         wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link to postmaster@sender.example", wizard.Markup));
         Assert.Contains("within 30 minutes", wizard.Markup);
         Assert.Contains(wizard.FindAll("button"), b => b.TextContent.Trim() == "Resend");
-        Assert.Single((await Harness.SentMailAsync()));
+        Assert.Single(await Harness.SentMailAsync());
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class DelistWizardTests : PortalComponentTest
         await wizard.FindAll("button").Single(b => b.TextContent.Trim() == "Resend").ClickAsync(new());
 
         wizard.WaitForAssertion(() => Assert.Contains("you can ask for the email again at", wizard.Markup));
-        Assert.Single((await Harness.SentMailAsync()));
+        Assert.Single(await Harness.SentMailAsync());
     }
 
     [Fact]

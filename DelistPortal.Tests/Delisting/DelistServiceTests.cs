@@ -23,7 +23,7 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Equal(EmailAddressError.Malformed, result.EmailError);
         Assert.Equal(IpAddressError.Private, result.IpError);
         await AssertNoRequestsAsync();
-        Assert.Empty((await _harness.SentMailAsync()));
+        Assert.Empty(await _harness.SentMailAsync());
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Equal(SubmitOutcome.NotListed, result.Outcome);
         Assert.Equal("203.0.113.8", result.IpAddress);
         await AssertNoRequestsAsync();
-        Assert.Empty((await _harness.SentMailAsync()));
+        Assert.Empty(await _harness.SentMailAsync());
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Equal(SubmitOutcome.ConfirmationSent, result.Outcome);
         Assert.Equal("203.0.113.7", result.Request!.IpAddress);
         Assert.Equal(DelistingHarness.Start.AddMinutes(30), result.Request.LinkExpiresAt);
-        var mail = Assert.Single((await _harness.SentMailAsync()));
+        var mail = Assert.Single(await _harness.SentMailAsync());
         Assert.Equal(Email, mail.To.Mailboxes.Single().Address);
         var link = MailLinks.ConfirmationLink(mail);
         Assert.StartsWith("https://delist.example.net/portal/confirm?request=" + result.Request.Reference, link.AbsoluteUri);
@@ -71,7 +71,7 @@ public sealed class DelistServiceTests : IDisposable
         var second = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
 
         Assert.Equal(first.Request!.Reference, second.Request!.Reference);
-        Assert.Single((await _harness.SentMailAsync()));
+        Assert.Single(await _harness.SentMailAsync());
     }
 
     [Fact]

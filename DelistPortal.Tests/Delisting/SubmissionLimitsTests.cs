@@ -96,7 +96,7 @@ public sealed class SubmissionLimitsTests : IDisposable
             Assert.Equal(SubmitOutcome.ConfirmationSent,
                 (await _harness.Service.SubmitAsync("a@one.example", "203.0.113.1", "192.0.2.101")).Outcome);
         }
-        Assert.Single((await _harness.SentMailAsync()));
+        Assert.Single(await _harness.SentMailAsync());
     }
 
     [Theory]
