@@ -26,5 +26,8 @@ internal sealed class ListingConfiguration : IEntityTypeConfiguration<Listing>
         builder.HasIndex(l => new { l.RangeStart, l.RangeEnd }).IsUnique().HasFilter("\"Status\" = 'Active'")
             .HasDatabaseName("IX_Listings_ActiveNetwork");
         builder.HasIndex(l => new { l.Status, l.ExpiresAt });
+        // The admin grid's default view (active, newest first) and the dashboard's per-day counts.
+        builder.HasIndex(l => new { l.Status, l.ListedAt });
+        builder.HasIndex(l => l.ListedAt);
     }
 }

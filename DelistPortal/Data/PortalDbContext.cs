@@ -1,11 +1,14 @@
+using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Data;
 
-public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+/// <summary>The portal's database: the blocklist, its history, delist requests, and the admin accounts (Identity).</summary>
+public class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<AdminUser>(options)
 {
     public DbSet<Listing> Listings => Set<Listing>();
 
@@ -29,8 +32,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

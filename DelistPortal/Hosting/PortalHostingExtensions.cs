@@ -1,8 +1,10 @@
+using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
@@ -50,6 +52,8 @@ public static class PortalHostingExtensions
 
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
+
+        services.AddAdminArea();
         return builder;
     }
 
@@ -64,10 +68,13 @@ public static class PortalHostingExtensions
             .SetDefaultCulture("en")
             .AddSupportedCultures("en")
             .AddSupportedUICultures("en"));
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdminEndpoints();
 
         LogMailMode(app);
         return app;
