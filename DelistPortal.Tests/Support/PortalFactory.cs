@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace DelistPortal.Tests.Support;
 
@@ -34,6 +35,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     public string DataFolder => _dataFolder;
 
+    /// <summary>Everything the app logs, at every level (the first-admin setup link, for one).</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>The address the portal listens on, once started on a real port.</summary>
     public Uri RootUri { get; private set; } = new("http://localhost/");
 
@@ -51,6 +55,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     {
         // Added last, so these win over the operator's appsettings.json.
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using DelistPortal.Data;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
 namespace DelistPortal.Admin;
@@ -59,8 +60,13 @@ public static class AdminHostingExtensions
     /// <summary>Sign-out, and the downloads (CSV of a grid view, rbldnsd zones) that a browser fetches with the cookie.</summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/admin/signout", async (SignInManager<AdminUser> signIn) =>
+        endpoints.MapPost("/admin/signout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<AdminUser> signIn) =>
         {
+            // The form carries an antiforgery token: another site must not be able to sign an admin out.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest();
+            }
             await signIn.SignOutAsync();
             return Results.LocalRedirect(SignInPath);
         }).RequireAuthorization();
