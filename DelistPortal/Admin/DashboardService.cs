@@ -35,7 +35,8 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
             days.Select(day => times.Count(t => t >= day && t < day.AddDays(1))).ToArray();
 
         return new DashboardFigures(active, delists7.Count(t => t >= dayAgo), delists7.Count, inReview, mailFailures,
-            days.Select(d => d.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            // Every fifth day labelled (and the last), so that the axis stays readable.
+            days.Select((d, i) => i % 5 == 0 || i == ChartDays - 1 ? d.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "").ToArray(),
             PerDay(listedAt), PerDay(delistedAt));
     }
 }
