@@ -12,7 +12,7 @@ namespace DelistPortal.Admin;
 public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFactory, BlocklistService blocklist)
 {
     /// <summary>Counting a million rows for the pager costs more than the page itself: beyond this the grid says "more than".</summary>
-    public const int CountCap = 10_000;
+    public const int CountCap = 1_000;
 
     public async Task<ListingPage> QueryAsync(ClaimsPrincipal caller, ListingFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -25,9 +25,9 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
     {
         pageSize = Math.Clamp(pageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = filter.Apply(db.Listings.AsNoTracking());
-        var items = await query.Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        var total = await query.Take(CountCap + 1).CountAsync(cancellationToken);
+        var skip = Math.Max(0, page) * pageSize;
+        var items = await filter.Apply(db.Listings.AsNoTracking()).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
+        var total = await filter.Where(db.Listings).Take(CountCap + 1).CountAsync(cancellationToken);
         return new ListingPage(items, Math.Min(total, CountCap), total > CountCap);
     }
 

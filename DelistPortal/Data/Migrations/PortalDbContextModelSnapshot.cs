@@ -184,6 +184,10 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasIndex("Status", "ListedAt");
 
+                    b.HasIndex("Status", "Reason", "ListedAt");
+
+                    b.HasIndex(new[] { "RangeStart", "RangeEnd" }, "IX_Listings_RangeStart_RangeEnd");
+
                     b.ToTable("Listings");
                 });
 

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DelistPortal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127084233_Admin")]
+    [Migration("20261127093808_Admin")]
     partial class Admin
     {
         /// <inheritdoc />
@@ -186,6 +186,10 @@ namespace DelistPortal.Data.Migrations
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.HasIndex("Status", "ListedAt");
+
+                    b.HasIndex("Status", "Reason", "ListedAt");
+
+                    b.HasIndex(new[] { "RangeStart", "RangeEnd" }, "IX_Listings_RangeStart_RangeEnd");
 
                     b.ToTable("Listings");
                 });

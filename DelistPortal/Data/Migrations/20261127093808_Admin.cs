@@ -183,9 +183,19 @@ namespace DelistPortal.Data.Migrations
                 column: "ListedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Listings_RangeStart_RangeEnd",
+                table: "Listings",
+                columns: new[] { "RangeStart", "RangeEnd" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Listings_Status_ListedAt",
                 table: "Listings",
                 columns: new[] { "Status", "ListedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Listings_Status_Reason_ListedAt",
+                table: "Listings",
+                columns: new[] { "Status", "Reason", "ListedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ListingEvents_Kind_At",
@@ -264,7 +274,15 @@ namespace DelistPortal.Data.Migrations
                 table: "Listings");
 
             migrationBuilder.DropIndex(
+                name: "IX_Listings_RangeStart_RangeEnd",
+                table: "Listings");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Listings_Status_ListedAt",
+                table: "Listings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Listings_Status_Reason_ListedAt",
                 table: "Listings");
 
             migrationBuilder.DropIndex(
