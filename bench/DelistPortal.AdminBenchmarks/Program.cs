@@ -17,7 +17,8 @@ if (args is ["latency", ..])
         var filter = (ListingFilter)typeof(GridPageBenchmarks).GetProperty("Filter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(views)!;
         var samples = new List<double>();
         var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
-        for (var i = 0; i < count + 10; i++)
+        var budget = Stopwatch.StartNew();
+        for (var i = 0; i < count + 10 && (samples.Count < 20 || budget.Elapsed < TimeSpan.FromSeconds(20)); i++)
         {
             var watch = Stopwatch.StartNew();
             await ListingAdminService.QueryPageAsync(database, filter, i % 10, 25, CancellationToken.None);
