@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Diagnostics;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -7,6 +8,31 @@ using DelistPortal.Admin;
 using DelistPortal.AdminBenchmarks;
 
 // `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time).
+if (args is ["sql", ..])
+{
+    var database = BenchmarkDatabase.OpenOrCreate();
+    using var db = database.CreateDbContext();
+    var filter = new ListingFilter { Reason = DelistPortal.Blocklist.ListingReason.Malware, SortBy = ListingSortColumn.Network, Descending = false };
+    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Apply(db.Listings).Skip(225).Take(25)));
+    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Where(db.Listings).Take(1001)));
+    for (var i = 0; i < 3; i++)
+    {
+        var w = Stopwatch.StartNew();
+        _ = filter.Apply(db.Listings).Skip(225).Take(25).ToList();
+        var page = w.Elapsed.TotalMilliseconds;
+        w.Restart();
+        _ = filter.Where(db.Listings).Take(1001).Count();
+        Console.WriteLine($"page {page:F1} ms, count {w.Elapsed.TotalMilliseconds:F1} ms");
+    }
+    using var cmd = db.Database.GetDbConnection().CreateCommand();
+    db.Database.OpenConnection();
+    cmd.CommandText = "select sqlite_version()";
+    Console.WriteLine(cmd.ExecuteScalar());
+    cmd.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM Listings AS l WHERE l.Reason = 'Malware' ORDER BY l.RangeStart, l.RangeEnd, l.Id LIMIT 25 OFFSET 225";
+    using (var r = cmd.ExecuteReader()) { while (r.Read()) Console.WriteLine(r.GetString(3)); }
+    return;
+}
+
 if (args is ["latency", ..])
 {
     var database = BenchmarkDatabase.OpenOrCreate();
