@@ -40,8 +40,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     public string DataFolder => _dataFolder;
 
-    /// <summary>Everything the app logged, at every level.</summary>
-    public CapturingLoggerProvider Logs { get; } = new();
+    /// <summary>Everything the app logs, at every level (the first-admin setup link, for one).</summary>
+    public LogCapture Logs { get; } = new();
 
     /// <summary>The address the portal listens on, once started on a real port.</summary>
     public Uri RootUri { get; private set; } = new("http://localhost/");

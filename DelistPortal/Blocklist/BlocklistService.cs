@@ -55,6 +55,72 @@ public sealed class BlocklistService(
         return new ChangeResult(ChangeOutcome.Done, listing);
     }
 
+    /// <summary>
+    /// Lists many networks at once (an import), in one transaction: the same validation, lifetimes and history as
+    /// <see cref="ListAsync"/>. A network with an active listing, or twice in the batch, is reported as already listed.
+    /// </summary>
+    public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var results = new ChangeResult[drafts.Count];
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var starts = drafts.Select(d => d.Network.StartKey).Distinct().ToList();
+        var earlierByNetwork = (await db.Listings.AsNoTracking()
+                .Where(l => starts.Contains(l.RangeStart))
+                .Select(l => new { l.RangeStart, l.RangeEnd, l.Status, l.EndedAt })
+                .ToListAsync(cancellationToken))
+            .ToLookup(l => (l.RangeStart, l.RangeEnd));
+        var seen = new HashSet<(string, string)>();
+        var added = new List<(int Index, Listing Listing)>();
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var draft = drafts[i];
+            if (Validate(draft, now) is var error && error != ListingDraftError.None)
+            {
+                results[i] = new ChangeResult(ChangeOutcome.Invalid, Error: error);
+                continue;
+            }
+            var key = (draft.Network.StartKey, draft.Network.EndKey);
+            var earlier = earlierByNetwork[key].ToList();
+            if (!seen.Add(key) || earlier.Any(l => l.Status == ListingStatus.Active))
+            {
+                results[i] = new ChangeResult(ChangeOutcome.AlreadyListed);
+                continue;
+            }
+            var recent = earlier.Count(l => l.EndedAt >= now - policy.RelistWindow);
+            var listing = Listing.Create(draft.Network, draft.Reason, draft.Detail.Trim(), now);
+            listing.Evidence = draft.Evidence;
+            listing.Source = draft.Source;
+            listing.SelfServiceAllowed = draft.SelfServiceAllowed;
+            listing.TimesListedBefore = earlier.Count;
+            listing.ExpiresAt = draft.Permanent ? null : draft.ExpiresAt ?? now + policy.LifetimeFor(recent);
+            db.Listings.Add(listing);
+            var kind = earlier.Count == 0 ? ListingEventKind.Listed : ListingEventKind.Relisted;
+            db.ListingEvents.Add(ListingEvent.For(listing, kind, actor, now, clientAddress, draft.Detail.Trim()));
+            added.Add((i, listing));
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (PortalDbContext.IsUniqueViolation(ex))
+        {
+            // Someone listed one of these networks meanwhile: fall back to one at a time, which reports it.
+            foreach (var (index, _) in added)
+            {
+                results[index] = await ListAsync(drafts[index], actor, clientAddress, cancellationToken);
+            }
+            return results;
+        }
+        foreach (var (index, listing) in added)
+        {
+            results[index] = new ChangeResult(ChangeOutcome.Done, listing);
+        }
+        logger.LogInformation("{Actor} listed {Count} networks in one batch", actor.Name, added.Count);
+        return results;
+    }
+
     public async Task<ChangeResult> EditAsync(int listingId, int expectedVersion, ListingEdit edit, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();

@@ -21,10 +21,16 @@ internal sealed class ListingConfiguration : IEntityTypeConfiguration<Listing>
             evidence.Property(e => e.HeloName).HasMaxLength(ListingEvidence.MaxHeloNameLength));
 
         // "Which listings contain this address": start <= key, then end >= key on the rows found.
-        builder.HasIndex(l => new { l.RangeStart, l.RangeEnd });
+        // Named: an unnamed index on the same columns would be merged with the unique one below, leaving only the
+        // partial (active-only) index, which searches over every status cannot use.
+        builder.HasIndex(l => new { l.RangeStart, l.RangeEnd }, "IX_Listings_RangeStart_RangeEnd");
         // One active listing per network, even with two writers at the same instant.
         builder.HasIndex(l => new { l.RangeStart, l.RangeEnd }).IsUnique().HasFilter("\"Status\" = 'Active'")
             .HasDatabaseName("IX_Listings_ActiveNetwork");
         builder.HasIndex(l => new { l.Status, l.ExpiresAt });
+        // The admin grid's default view (active, newest first) and the dashboard's per-day counts.
+        builder.HasIndex(l => new { l.Status, l.ListedAt });
+        builder.HasIndex(l => new { l.Status, l.Reason, l.ListedAt });
+        builder.HasIndex(l => l.ListedAt);
     }
 }

@@ -19,5 +19,6 @@ internal sealed class ListingEventConfiguration : IEntityTypeConfiguration<Listi
         builder.HasOne(e => e.Listing).WithMany().HasForeignKey(e => e.ListingId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.RangeStart, e.RangeEnd });
         builder.HasIndex(e => e.At);
+        builder.HasIndex(e => new { e.Kind, e.At });
     }
 }

@@ -1,14 +1,17 @@
+using DelistPortal.Admin;
 using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Data;
 
-public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
+/// <summary>The portal's database: the blocklist, its history, delist requests, mail outbox, API keys, Data Protection keys and the admin accounts (Identity).</summary>
+public class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<AdminUser>(options), IDataProtectionKeyContext
 {
     /// <summary>The keys that protect cookies, antiforgery tokens and circuit state: shared by every node, kept across restarts.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -38,8 +41,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

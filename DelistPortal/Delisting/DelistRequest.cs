@@ -51,6 +51,15 @@ public class DelistRequest
     /// <summary>Why the request went to review, for the admin who decides it.</summary>
     public string? ReviewNote { get; set; }
 
+    /// <summary>The admin who approved or denied the request after review.</summary>
+    public string? DecidedBy { get; set; }
+
+    /// <summary>The admin's message to the sender, mailed with the outcome.</summary>
+    public string? DecisionMessage { get; set; }
+
+    /// <summary>True when the mail telling the sender the outcome of a review could not be sent.</summary>
+    public bool OutcomeMailFailed { get; set; }
+
     public bool IsFinal => State is not (DelistRequestState.AwaitingConfirmation or DelistRequestState.InReview);
 
     public bool IsExpired(DateTimeOffset now) => State == DelistRequestState.Expired ||

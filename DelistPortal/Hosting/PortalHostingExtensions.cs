@@ -1,3 +1,4 @@
+using DelistPortal.Admin;
 using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
@@ -8,6 +9,7 @@ using DelistPortal.Dnsbl;
 using DelistPortal.Email;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
@@ -79,6 +81,8 @@ public static class PortalHostingExtensions
         services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
         services.AddScoped<RequestStatusQuery>();
+
+        services.AddAdminArea();
         return builder;
     }
 
@@ -98,6 +102,8 @@ public static class PortalHostingExtensions
             .AddSupportedCultures([.. PortalCultures.Supported])
             .AddSupportedUICultures([.. PortalCultures.Supported]));
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -106,6 +112,7 @@ public static class PortalHostingExtensions
         app.MapPortalApi();
         app.MapCultureSwitch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdminEndpoints();
 
         LogMailMode(app);
         return app;

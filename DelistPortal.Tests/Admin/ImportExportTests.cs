@@ -1,0 +1,149 @@
+using System.Text;
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
+using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Tests.Admin;
+
+public sealed class ImportExportTests : IDisposable
+{
+    private readonly DelistingHarness _harness = new();
+    private readonly ServiceProvider _services;
+
+    public ImportExportTests() => _services = _harness.BuildAdminProvider();
+
+    private ListingImporter Importer => _services.GetRequiredService<ListingImporter>();
+
+    private static MemoryStream Csv(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task ThePreviewNamesTheLineOfEveryBadRowAndChangesNothing()
+    {
+        var csv = """
+            network,reason,detail,expires,self_service
+            203.0.113.7,Spam,"Bulk mail, to traps",,
+            203.0.113.0/23,Spam,host bits,,
+            198.51.100.0/24,Chocolate,no such reason,,
+            192.0.2.14,Phishing,"A detail
+            over two lines",2020-01-01,
+            192.0.2.15,Phishing,,,
+            192.0.2.16,Malware,fine,never,maybe
+            10.0.0.1,Spam,private,,
+            2001:db8::25,OpenRelayOrProxy,relay,2027-06-30,false
+            """;
+
+        var preview = await Importer.PreviewAsync(Principals.Viewer(), Csv(csv));
+
+        Assert.Equal(["203.0.113.7", "2001:db8::25"], preview.Rows.Select(r => r.Draft.Network.ToString()));
+        Assert.Equal([2, 10], preview.Rows.Select(r => r.Line));
+        Assert.Equal(
+            [(3, ImportErrorKind.BadNetwork), (4, ImportErrorKind.UnknownReason), (5, ImportErrorKind.ExpiryInThePast),
+             (7, ImportErrorKind.DetailMissing), (8, ImportErrorKind.BadSelfService), (9, ImportErrorKind.BadNetwork)],
+            preview.Errors.Select(e => (e.Line, e.Kind)));
+        Assert.Equal("Bulk mail, to traps", preview.Rows[0].Draft.Detail);
+        Assert.False(preview.Rows[1].Draft.SelfServiceAllowed);
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(0, await db.Listings.CountAsync());
+    }
+
+    [Fact]
+    public async Task AFileWithoutTheRequiredColumnsIsRefusedAtLineOne()
+    {
+        var preview = await Importer.PreviewAsync(Principals.Viewer(), Csv("ip,why\n203.0.113.7,spam\n"));
+
+        var error = Assert.Single(preview.Errors);
+        Assert.Equal((1, ImportErrorKind.MissingColumns, "network, reason, detail"), (error.Line, error.Kind, error.Value));
+        Assert.False(preview.CanImport);
+    }
+
+    [Fact]
+    public async Task ImportListsTheRowsInBatchesSkipsActiveOnesAndReportsProgress()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        var lines = new StringBuilder("network,reason,detail,expires\n203.0.113.7,Spam,already there,\n");
+        for (var i = 0; i < 2500; i++)
+        {
+            lines.Append($"2001:db8:{i:x}::/48,Spam,imported {i},never\n");
+        }
+        var preview = await Importer.PreviewAsync(Principals.Admin(), Csv(lines.ToString()));
+        var reports = new List<ImportProgress>();
+
+        var result = await Importer.ImportAsync(Principals.Admin("alice"), preview.Rows, new SynchronousProgress(reports.Add), null);
+
+        Assert.Equal((2500, 1, 0), (result.Listed, result.AlreadyListed, result.Refused.Count));
+        Assert.Equal([1000, 2000, 2501], reports.Select(r => r.Done));
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(2501, await db.Listings.CountAsync());
+        Assert.Equal(2500, await db.ListingEvents.CountAsync(e => e.ActorName == "alice" && e.Kind == ListingEventKind.Listed));
+        Assert.Equal(2500, await db.Listings.CountAsync(l => l.Source == ListingSource.Import && l.ExpiresAt == null));
+    }
+
+    [Fact]
+    public async Task AnExportedViewCanBeImportedAgain()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.ListAsync("198.51.100.0", 24, ListingReason.Malware);
+        using var export = new MemoryStream();
+        await _services.GetRequiredService<ListingExporter>().WriteCsvAsync(Principals.Viewer(), new ListingFilter(), export);
+        var text = Encoding.UTF8.GetString(export.ToArray());
+
+        using var other = new DelistingHarness();
+        await using var otherServices = other.BuildAdminProvider();
+        var importer = otherServices.GetRequiredService<ListingImporter>();
+        var preview = await importer.PreviewAsync(Principals.Admin(), Csv(text));
+        var result = await importer.ImportAsync(Principals.Admin(), preview.Rows, null, null);
+
+        Assert.StartsWith("network,reason,detail,expires,self_service", text);
+        Assert.Empty(preview.Errors);
+        Assert.Equal(2, result.Listed);
+        Assert.True(await other.IsListedAsync("198.51.100.99"));
+    }
+
+    [Fact]
+    public async Task TheRbldnsdExportHasOneLinePerActiveListingOfItsFamily()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.ListAsync("198.51.100.0", 24, ListingReason.Malware);
+        await _harness.ListAsync("2001:db8:bad::", 48, ListingReason.Policy);
+        var ended = await _harness.ListAsync("192.0.2.14");
+        await _harness.Blocklist.DelistAsync(ended.Id, ended.Version, Actor.Admin("alice"), "gone", null);
+        var exporter = _services.GetRequiredService<ListingExporter>();
+
+        var ip4 = await ExportAsync(exporter, RbldnsdFormat.Ip4Set);
+        var ip6 = await ExportAsync(exporter, RbldnsdFormat.Ip6Trie);
+
+        // The same codes and text as the built-in DNSBL: Spam is the default answer, other reasons carry their own.
+        var v4Listings = ip4.Where(l => !l.StartsWith('#') && !l.StartsWith(':') && !l.StartsWith('$') && !l.StartsWith("127.") && !l.StartsWith("!127.")).ToList();
+        Assert.Equal(2, v4Listings.Count);
+        Assert.StartsWith("198.51.100.0/24 :127.0.0.5:", v4Listings[0]);
+        Assert.Equal("203.0.113.7", v4Listings[1]);
+        Assert.DoesNotContain(ip4, l => l.StartsWith("192.0.2.14"));
+        Assert.Contains(ip4, l => l.StartsWith(":127.0.0.2:") && l.Contains("https://delist.example.net/portal/?ip=$"));
+        Assert.Contains(ip6, l => l.StartsWith("2001:db8:bad::/48 :127.0.0.10:"));
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    public void CsvFieldsAreQuotedAndFormulasDefused(string value, string expected) => Assert.Equal(expected, CsvField.Escape(value));
+
+    private static async Task<string[]> ExportAsync(ListingExporter exporter, RbldnsdFormat format)
+    {
+        using var stream = new MemoryStream();
+        await exporter.WriteRbldnsdAsync(Principals.Viewer(), format, stream);
+        return Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _harness.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
+using DelistPortal.Tests.Support;
+
+namespace DelistPortal.Tests.Admin;
+
+/// <summary>The grid's search, filters and sort, run in SQLite.</summary>
+public sealed class ListingFilterTests : IDisposable
+{
+    private readonly DelistingHarness _harness = new();
+    private readonly ServiceProvider _services;
+
+    public ListingFilterTests() => _services = _harness.BuildAdminProvider();
+
+    private async Task<IReadOnlyList<string>> SearchAsync(ListingFilter filter) =>
+        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), filter, 0, 50)).Items.Select(l => l.Network).ToList();
+
+    [Fact]
+    public async Task TypingAnAddressFindsTheRangesThatContainIt()
+    {
+        await _harness.ListAsync("198.51.100.0", 24);
+        await _harness.ListAsync("198.51.0.0", 16);
+        await _harness.ListAsync("198.51.100.7");
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.ListAsync("2001:db8:bad::", 48);
+
+        Assert.Equal(["198.51.100.0/24", "198.51.0.0/16"], await SearchAsync(new ListingFilter { Search = "198.51.100.200", SortBy = ListingSortColumn.Network, Descending = true }));
+        Assert.Equal(["2001:db8:bad::/48"], await SearchAsync(new ListingFilter { Search = "2001:db8:bad::1" }));
+        Assert.Empty(await SearchAsync(new ListingFilter { Search = "192.0.2.1" }));
+    }
+
+    [Fact]
+    public async Task ARangeFindsTheListingsThatOverlapIt()
+    {
+        await _harness.ListAsync("198.51.100.7");
+        await _harness.ListAsync("198.51.101.7");
+        await _harness.ListAsync("203.0.113.7");
+
+        Assert.Equal(["198.51.100.7", "198.51.101.7"], await SearchAsync(new ListingFilter { Search = "198.51.100.0/23", SortBy = ListingSortColumn.Network, Descending = false }));
+    }
+
+    [Fact]
+    public async Task OtherTextSearchesTheDetailAndFiltersCombine()
+    {
+        await _harness.ListAsync("198.51.100.7", reason: ListingReason.Phishing);
+        await _harness.ListAsync("203.0.113.7");
+        var listing = await _harness.ListAsync("203.0.113.8");
+        await _harness.Blocklist.DelistAsync(listing.Id, listing.Version, Actor.Admin("alice"), "done", null);
+
+        Assert.Equal(3, (await SearchAsync(new ListingFilter { Search = "spam traps" })).Count);
+        Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Reason = ListingReason.Phishing }));
+        Assert.Equal(["203.0.113.8"], await SearchAsync(new ListingFilter { Status = ListingStatus.Delisted }));
+        Assert.Equal(["203.0.113.8", "203.0.113.7", "198.51.100.7"], await SearchAsync(new ListingFilter { SortBy = ListingSortColumn.Network, Descending = true }));
+    }
+
+    [Fact]
+    public void TheFilterSurvivesTheExportLinkQueryString()
+    {
+        var filter = new ListingFilter { Search = "198.51.100.0/24", Status = ListingStatus.Active, Reason = ListingReason.Spam, SortBy = ListingSortColumn.ExpiresAt, Descending = false };
+
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(filter.ToQueryString());
+
+        Assert.Equal(filter, ListingFilter.FromQuery(new Microsoft.AspNetCore.Http.QueryCollection(query)));
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _harness.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
+using DelistPortal.Delisting;
+using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Tests.Admin;
+
+public sealed class ReviewServiceTests : IDisposable
+{
+    private readonly DelistingHarness _harness = new();
+    private readonly ServiceProvider _services;
+
+    public ReviewServiceTests() => _services = _harness.BuildAdminProvider();
+
+    private ReviewService Reviews => _services.GetRequiredService<ReviewService>();
+
+    [Fact]
+    public async Task ApprovingDelistsEveryContainingListingWithHistoryAndMailsTheSender()
+    {
+        var request = await InReviewAsync("203.0.113.7", alsoRange: true);
+
+        var result = await Reviews.ApproveAsync(Principals.Admin("alice"), request.Id, "Fixed, thanks.", "192.0.2.200");
+
+        Assert.Equal(ReviewOutcome.Approved, result.Outcome);
+        Assert.True(result.MailSent);
+        Assert.False(await _harness.IsListedAsync("203.0.113.7"));
+        await using var db = _harness.Database.CreateDbContext();
+        var stored = await db.DelistRequests.SingleAsync(r => r.Id == request.Id);
+        Assert.Equal((DelistRequestState.Delisted, "alice", "Fixed, thanks."), (stored.State, stored.DecidedBy, stored.DecisionMessage));
+        var events = await db.ListingEvents.Where(e => e.Kind == ListingEventKind.Delisted).ToListAsync();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal((ActorKind.Admin, "alice", request.Id), (e.ActorKind, e.ActorName, e.DelistRequestId!.Value)));
+        var mail = Assert.Single(_harness.Mail.Sent);
+        Assert.Contains("203.0.113.7 was removed", mail.Subject);
+        Assert.Contains("Fixed, thanks.", mail.TextBody);
+        Assert.Equal(request.Reference, mail.Headers["X-Delist-Reference"]);
+    }
+
+    [Fact]
+    public async Task DenyingNeedsAMessageAndKeepsTheListing()
+    {
+        var request = await InReviewAsync("203.0.113.7");
+
+        var withoutMessage = await Reviews.DenyAsync(Principals.Admin(), request.Id, "  ", null);
+        var denied = await Reviews.DenyAsync(Principals.Admin(), request.Id, "The spam continues from this host.", null);
+
+        Assert.Equal(ReviewOutcome.MessageMissing, withoutMessage.Outcome);
+        Assert.Equal(ReviewOutcome.Denied, denied.Outcome);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+        var mail = Assert.Single(_harness.Mail.Sent);
+        Assert.Contains("refused", mail.Subject);
+        Assert.Contains("The spam continues from this host.", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task TheSecondDecisionOfARequestIsRefused()
+    {
+        var request = await InReviewAsync("203.0.113.7");
+
+        await Reviews.DenyAsync(Principals.Admin("alice"), request.Id, "No.", null);
+        var second = await Reviews.ApproveAsync(Principals.Admin("bob"), request.Id, null, null);
+
+        Assert.Equal(ReviewOutcome.NotInReview, second.Outcome);
+        Assert.True(await _harness.IsListedAsync("203.0.113.7"));
+    }
+
+    [Fact]
+    public async Task AnOutcomeMailThatCannotBeSentIsCountedOnTheDashboard()
+    {
+        var request = await InReviewAsync("203.0.113.7");
+        _harness.Mail.ServerDown = true;
+
+        var result = await Reviews.DenyAsync(Principals.Admin(), request.Id, "No.", null);
+        var figures = await _services.GetRequiredService<DashboardService>().LoadAsync(Principals.Viewer());
+
+        Assert.Equal(ReviewOutcome.Denied, result.Outcome);
+        Assert.False(result.MailSent);
+        Assert.Equal(1, figures.MailFailures);
+        Assert.Equal(0, figures.RequestsInReview);
+    }
+
+    private async Task<DelistRequest> InReviewAsync(string address, bool alsoRange = false)
+    {
+        await _harness.ListAsync(address);
+        if (alsoRange)
+        {
+            await _harness.ListAsync("203.0.113.0", 24);
+        }
+        await using var db = _harness.Database.CreateDbContext();
+        var now = _harness.Clock.GetUtcNow();
+        var request = new DelistRequest
+        {
+            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = address,
+            CreatedAt = now, TokenHash = [], TokenExpiresAt = now.AddMinutes(30),
+        };
+        request.MarkInReview(now, "198.51.100.77", "Self-service refused (test)");
+        db.DelistRequests.Add(request);
+        await db.SaveChangesAsync();
+        return request;
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _harness.Dispose();
+    }
+}

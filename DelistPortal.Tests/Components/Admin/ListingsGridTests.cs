@@ -1,0 +1,127 @@
+using AngleSharp.Dom;
+using Bunit;
+using DelistPortal.Admin;
+using DelistPortal.Components.Pages.Admin;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+
+namespace DelistPortal.Tests.Components.Admin;
+
+public sealed class ListingsGridTests : AdminComponentTest
+{
+    [Fact]
+    public async Task TheGridShowsActiveListingsWithTheirReasons()
+    {
+        await Harness.ListAsync("198.51.100.0", 24, DelistPortal.Blocklist.ListingReason.Malware);
+        await Harness.ListAsync("203.0.113.7");
+
+        var page = Render<Listings>();
+
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, Rows(page).Count));
+        Assert.Contains("198.51.100.0/24", page.Markup);
+        Assert.Contains("Malware or botnet", page.Markup);
+        Assert.Contains("Test listing: bulk mail to spam traps.", page.Markup);
+    }
+
+    [Fact]
+    public async Task TypingAnAddressShowsOnlyTheRangesThatContainIt()
+    {
+        await Harness.ListAsync("198.51.100.0", 24);
+        await Harness.ListAsync("203.0.113.7");
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, Rows(page).Count));
+
+        await page.Find("input[type=text]").InputAsync(new ChangeEventArgs { Value = "198.51.100.200" });
+        // The search waits for typing to pause; MudBlazor's debounce runs on the (fake) TimeProvider.
+        Harness.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        await page.WaitForAssertionAsync(() =>
+        {
+            var row = Assert.Single(Rows(page));
+            Assert.Contains("198.51.100.0/24", row.TextContent);
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task OpeningARowShowsTheHistoryOfItsNetwork()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Single(Rows(page)));
+
+        await page.Find("td button[aria-label='Expand group']").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("test-admin", page.Markup));
+        Assert.Contains("Listed", page.Find("[aria-label='History of 203.0.113.7']").TextContent);
+    }
+
+    [Fact]
+    public async Task BulkDelistRemovesTheSelectedRowsWithTheReasonInTheirHistory()
+    {
+        await Harness.ListAsync("198.51.100.0", 24);
+        await Harness.ListAsync("203.0.113.7");
+        await Harness.ListAsync("203.0.113.8");
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Equal(3, Rows(page).Count));
+
+        foreach (var row in Rows(page).Where(r => r.TextContent.Contains("203.0.113.")).ToList())
+        {
+            await row.QuerySelector("input[type=checkbox]")!.ChangeAsync(new ChangeEventArgs { Value = true });
+        }
+        await page.WaitForAssertionAsync(() => Assert.Contains(page.FindAll("button"), b => b.TextContent.Trim() == "Delist selected (2)"));
+        // The page's handler waits for the dialog to close: do not wait for it before answering the dialog.
+        var opening = page.FindAll("button").Single(b => b.TextContent.Trim() == "Delist selected (2)").ClickAsync(new MouseEventArgs());
+        await Dialogs.WaitForAssertionAsync(() => Assert.Contains("Remove from the blocklist: ", Dialogs.Markup));
+        await ListingsGridForViewersTests.Fill(Dialogs, "Reason (kept in the history)", "Customer fixed the open relay.");
+        await Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delist").ClickAsync(new MouseEventArgs());
+
+        await opening;
+        await page.WaitForAssertionAsync(() => Assert.Single(Rows(page)));
+        Assert.False(await Harness.IsListedAsync("203.0.113.7"));
+        Assert.False(await Harness.IsListedAsync("203.0.113.8"));
+        Assert.True(await Harness.IsListedAsync("198.51.100.1"));
+        await using var db = Harness.Database.CreateDbContext();
+        Assert.Equal(2, db.ListingEvents.Count(e => e.Kind == DelistPortal.Blocklist.ListingEventKind.Delisted && e.ActorName == "alice" && e.Reason == "Customer fixed the open relay."));
+    }
+
+    private static IReadOnlyList<IElement> Rows(IRenderedComponent<Listings> page) =>
+        page.FindAll("tbody tr.mud-table-row").Where(r => r.TextContent.Contains('.') || r.TextContent.Contains(':')).ToList();
+}
+
+public sealed class ListingsGridForViewersTests() : AdminComponentTest(AdminRoles.Viewer, "victor")
+{
+    [Fact]
+    public async Task AViewerSeesNoAddDelistOrEditAction()
+    {
+        await Harness.ListAsync("203.0.113.7");
+
+        var page = Render<Listings>();
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("203.0.113.7", page.Markup));
+        Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim() is "Add" || b.TextContent.StartsWith("Delist selected", StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("button[aria-label='Delist 203.0.113.7'], button[aria-label='Edit 203.0.113.7']"));
+    }
+
+    [Fact]
+    public async Task AViewerWhoOpensTheAddDialogAnywayIsRefusedAndNothingIsListed()
+    {
+        var dialog = await ShowDialogAsync(new DialogParametersFor.Add(Caller).Parameters);
+        var form = Dialogs;
+        await form.WaitForAssertionAsync(() => Assert.Contains("IP address or range", form.Markup));
+
+        await Fill(form, "IP address or range", "203.0.113.9");
+        await Fill(form, "Detail", "A viewer tries to list this.");
+        await form.FindAll("button").Single(b => b.TextContent.Trim() == "Add listing").ClickAsync(new MouseEventArgs());
+
+        await form.WaitForAssertionAsync(() => Assert.Contains("Your account may not do this", form.Markup));
+        Assert.False(await Harness.IsListedAsync("203.0.113.9"));
+        _ = dialog;
+    }
+
+    internal static async Task Fill(IRenderedComponent<MudBlazor.MudDialogProvider> form, string label, string value)
+    {
+        var id = form.FindAll("label").First(l => l.TextContent.Trim().StartsWith(label, StringComparison.Ordinal)).GetAttribute("for");
+        var input = form.Find($"#{id}");
+        await input.InputAsync(new ChangeEventArgs { Value = value });
+    }
+}

@@ -1,0 +1,28 @@
+using DelistPortal.Admin;
+
+namespace DelistPortal.Tests.Support;
+
+public static class AdminServices
+{
+    /// <summary>The admin area's services on top of <see cref="DelistingHarness.Register"/>.</summary>
+    public static IServiceCollection AddAdminServicesForTests(this IServiceCollection services)
+    {
+        services.AddSingleton<ListingAdminService>();
+        services.AddSingleton<ReviewMailer>();
+        services.AddSingleton<ReviewService>();
+        services.AddSingleton<HistoryService>();
+        services.AddSingleton<DashboardService>();
+        services.AddSingleton<ListingImporter>();
+        services.AddSingleton<ListingExporter>();
+        return services;
+    }
+
+    /// <summary>A container with the delisting and admin services on the harness's database, clock and mail.</summary>
+    public static ServiceProvider BuildAdminProvider(this DelistingHarness harness)
+    {
+        var services = new ServiceCollection();
+        harness.Register(services);
+        services.AddAdminServicesForTests();
+        return services.BuildServiceProvider();
+    }
+}

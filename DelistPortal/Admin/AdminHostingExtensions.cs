@@ -1,0 +1,86 @@
+using DelistPortal.Data;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+
+namespace DelistPortal.Admin;
+
+public static class AdminHostingExtensions
+{
+    public const string SignInPath = "/admin/signin";
+
+    /// <summary>Identity (EF Core store in the portal's database), the cookie, the two roles, and the admin services.</summary>
+    public static IServiceCollection AddAdminArea(this IServiceCollection services)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminRoles.ReadPolicy, policy => policy.RequireRole(AdminRoles.Admin, AdminRoles.Viewer))
+            .AddPolicy(AdminRoles.WritePolicy, policy => policy.RequireRole(AdminRoles.Admin));
+        services.AddIdentityCore<AdminUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = SignInPath;
+            options.AccessDeniedPath = "/admin/denied";
+            options.Cookie.Name = "DelistPortal.Admin";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+        });
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AdminAuthenticationStateProvider>();
+
+        services.AddSingleton<FirstAdminSetup>();
+        services.AddHostedService<FirstAdminSetupNotice>();
+        services.AddSingleton<AdminUserService>();
+        services.AddSingleton<ListingAdminService>();
+        services.AddSingleton<ReviewService>();
+        services.AddSingleton<ReviewMailer>();
+        services.AddSingleton<HistoryService>();
+        services.AddSingleton<DashboardService>();
+        services.AddSingleton<ListingImporter>();
+        services.AddSingleton<ListingExporter>();
+        return services;
+    }
+
+    /// <summary>Sign-out, and the downloads (CSV of a grid view, rbldnsd zones) that a browser fetches with the cookie.</summary>
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/admin/signout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<AdminUser> signIn) =>
+        {
+            // The form carries an antiforgery token: another site must not be able to sign an admin out.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest();
+            }
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect(SignInPath);
+        }).RequireAuthorization();
+
+        var exports = endpoints.MapGroup("/admin/export").RequireAuthorization(AdminRoles.ReadPolicy);
+        exports.MapGet("/listings.csv", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>
+            Results.Stream(stream => exporter.WriteCsvAsync(http.User, ListingFilter.FromQuery(http.Request.Query), stream, ct),
+                "text/csv; charset=utf-8", "listings.csv"));
+        exports.MapGet("/rbldnsd-ip4set.zone", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>
+            Results.Stream(stream => exporter.WriteRbldnsdAsync(http.User, RbldnsdFormat.Ip4Set, stream, ct),
+                "text/plain; charset=utf-8", "blocklist-ip4set.zone"));
+        exports.MapGet("/rbldnsd-ip6trie.zone", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>
+            Results.Stream(stream => exporter.WriteRbldnsdAsync(http.User, RbldnsdFormat.Ip6Trie, stream, ct),
+                "text/plain; charset=utf-8", "blocklist-ip6trie.zone"));
+        return endpoints;
+    }
+}

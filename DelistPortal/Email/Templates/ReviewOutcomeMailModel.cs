@@ -1,0 +1,3 @@
+namespace DelistPortal.Email.Templates;
+
+public sealed record ReviewOutcomeMailModel(string IpAddress, string Reference, bool Approved, string? Message);

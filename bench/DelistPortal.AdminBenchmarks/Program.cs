@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using System.Diagnostics;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using DelistPortal.Admin;
+using DelistPortal.AdminBenchmarks;
+
+// `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time).
+if (args is ["sql", ..])
+{
+    var database = BenchmarkDatabase.OpenOrCreate();
+    using var db = database.CreateDbContext();
+    var filter = new ListingFilter { Reason = DelistPortal.Blocklist.ListingReason.Malware, SortBy = ListingSortColumn.Network, Descending = false };
+    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Apply(db.Listings).Skip(225).Take(25)));
+    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Where(db.Listings).Take(1001)));
+    for (var i = 0; i < 3; i++)
+    {
+        var w = Stopwatch.StartNew();
+        _ = filter.Apply(db.Listings).Skip(225).Take(25).ToList();
+        var page = w.Elapsed.TotalMilliseconds;
+        w.Restart();
+        _ = filter.Where(db.Listings).Take(1001).Count();
+        Console.WriteLine($"page {page:F1} ms, count {w.Elapsed.TotalMilliseconds:F1} ms");
+    }
+    using var cmd = db.Database.GetDbConnection().CreateCommand();
+    db.Database.OpenConnection();
+    cmd.CommandText = "select sqlite_version()";
+    Console.WriteLine(cmd.ExecuteScalar());
+    cmd.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM Listings AS l WHERE l.Reason = 'Malware' ORDER BY l.RangeStart, l.RangeEnd, l.Id LIMIT 25 OFFSET 225";
+    using (var r = cmd.ExecuteReader()) { while (r.Read()) Console.WriteLine(r.GetString(3)); }
+    return;
+}
+
+if (args is ["latency", ..])
+{
+    var database = BenchmarkDatabase.OpenOrCreate();
+    var views = new GridPageBenchmarks();
+    foreach (var view in new[] { "active+reason, newest first", "reason, by network", "address search, by network", "status, by expiry", "detail text, newest first" })
+    {
+        views.View = view;
+        var filter = (ListingFilter)typeof(GridPageBenchmarks).GetProperty("Filter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(views)!;
+        var samples = new List<double>();
+        var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
+        var budget = Stopwatch.StartNew();
+        for (var i = 0; i < count + 10 && (samples.Count < 20 || budget.Elapsed < TimeSpan.FromSeconds(20)); i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await ListingAdminService.QueryPageAsync(database, filter, i % 10, 25, CancellationToken.None);
+            if (i >= 10)
+            {
+                samples.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+        samples.Sort();
+        double At(double p) => samples[(int)Math.Ceiling(p * samples.Count) - 1];
+        Console.WriteLine($"{view,-30} p50 {At(0.50),7:F2} ms   p95 {At(0.95),7:F2} ms   p99 {At(0.99),7:F2} ms   ({samples.Count} queries, pages 1-10)");
+    }
+    return;
+}
+
+// The import benchmark brings its own job (three single runs); the grid pages run as BenchmarkDotNet's short run.
+var config = DefaultConfig.Instance.AddColumn(StatisticColumn.P95);
+if (!args.Any(a => a.Contains("Import", StringComparison.Ordinal)))
+{
+    config = config.AddJob(Job.ShortRun.WithId("ShortRun"));
+}
+BenchmarkSwitcher.FromAssembly(typeof(GridPageBenchmarks).Assembly).Run(args, config);

@@ -1,0 +1,34 @@
+using Microsoft.Playwright;
+
+namespace DelistPortal.EndToEnd.Support;
+
+/// <summary>The admin area as an operator sees it: by labels and buttons.</summary>
+public sealed class AdminPages(IPage page)
+{
+    public IPage Page => page;
+
+    public ILocator UserName => page.GetByLabel("User name");
+
+    public ILocator Password => page.GetByLabel("Password");
+
+    public ILocator Button(string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    public ILocator Heading(string text) => page.GetByRole(AriaRole.Heading, new() { Name = text });
+
+    public async Task SignInAsync(string userName, string password)
+    {
+        await UserName.FillAsync(userName);
+        await Password.FillAsync(password);
+        await Button("Sign in").ClickAsync();
+    }
+
+    /// <summary>Goes to an admin page and waits until the circuit is up.</summary>
+    public async Task OpenAsync(Uri root, string path)
+    {
+        await page.GotoAsync(new Uri(root, path).AbsoluteUri);
+        await page.Locator("[data-interactive='true']").WaitForAsync();
+    }
+
+    /// <summary>The rows of the grid on the page (data rows only).</summary>
+    public ILocator GridRows => page.Locator("table tbody tr.mud-table-row");
+}
