@@ -66,6 +66,23 @@ public sealed class ReviewServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfirmationMailTheOutboxGaveUpOnIsCountedOnTheDashboard()
+    {
+        await _harness.ListAsync("198.51.100.1");
+        _harness.Mail.ServerDown = true;
+        await _harness.Service.SubmitAsync("postmaster@sender.example", "198.51.100.1", null);
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            await _harness.DeliverMailAsync();
+            _harness.Clock.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        var figures = await _services.GetRequiredService<DashboardService>().LoadAsync(Principals.Viewer());
+
+        Assert.Equal(1, figures.MailFailures);
+    }
+
+    [Fact]
     public async Task AnOutcomeMailThatCannotBeSentIsCountedOnTheDashboard()
     {
         var request = await InReviewAsync("203.0.113.7");

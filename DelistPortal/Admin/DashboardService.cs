@@ -22,7 +22,9 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         var delists7 = await db.ListingEvents.Where(e => e.Kind == ListingEventKind.Delisted && e.At >= weekAgo)
             .Select(e => e.At).ToListAsync(cancellationToken);
         var inReview = await db.DelistRequests.CountAsync(r => r.State == DelistRequestState.InReview, cancellationToken);
-        var mailFailures = await db.DelistRequests.CountAsync(r => r.OutcomeMailFailed, cancellationToken);
+        // Review-outcome mails that failed, plus confirmation mails the outbox gave up on after its last retry.
+        var mailFailures = await db.DelistRequests.CountAsync(r => r.OutcomeMailFailed, cancellationToken)
+            + await db.OutboxMessages.CountAsync(m => m.GaveUpAt != null, cancellationToken);
 
         var firstDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(ChartDays - 1));
         var listedAt = await db.ListingEvents
