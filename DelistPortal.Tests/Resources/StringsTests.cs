@@ -36,6 +36,27 @@ public sealed partial class StringsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void EveryKeyTheMarkupAsksForExists()
+    {
+        var english = Entries("en");
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "DelistPortal.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("The repository root was not found.");
+        }
+
+        var asked = Directory.EnumerateFiles(Path.Combine(root.FullName, "DelistPortal"), "*.razor", SearchOption.AllDirectories)
+            .SelectMany(file => LiteralKey().Matches(File.ReadAllText(file)).Select(m => (Key: m.Groups[1].Value, File: Path.GetFileName(file))))
+            .ToList();
+
+        Assert.True(asked.Count > 100, "No localized markup was found.");
+        Assert.Empty(asked.Where(a => !english.ContainsKey(a.Key)).Select(a => $"{a.File}: {a.Key}").Distinct());
+    }
+
+    [GeneratedRegex(@"\bL\[""([A-Za-z0-9_]+)""")]
+    private static partial Regex LiteralKey();
+
+    [Fact]
     public void EveryTranslationUsesTheSamePlaceholders()
     {
         var english = Entries("en");

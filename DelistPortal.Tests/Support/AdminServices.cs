@@ -14,6 +14,8 @@ public static class AdminServices
         services.AddSingleton<DashboardService>();
         services.AddSingleton<ListingImporter>();
         services.AddSingleton<ListingExporter>();
+        services.AddSingleton<DelistPortal.Api.ApiKeyService>();
+        services.AddSingleton<ApiKeyAdminService>();
         return services;
     }
 

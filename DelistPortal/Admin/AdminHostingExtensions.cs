@@ -54,6 +54,7 @@ public static class AdminHostingExtensions
         services.AddSingleton<DashboardService>();
         services.AddSingleton<ListingImporter>();
         services.AddSingleton<ListingExporter>();
+        services.AddSingleton<ApiKeyAdminService>();
         return services;
     }
 
