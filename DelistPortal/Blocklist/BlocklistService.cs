@@ -28,17 +28,7 @@ public sealed class BlocklistService(
         {
             return new ChangeResult(ChangeOutcome.AlreadyListed, active);
         }
-        var recent = earlier.Count(l => l.EndedAt >= now - policy.RelistWindow);
-
-        var listing = Listing.Create(draft.Network, draft.Reason, draft.Detail.Trim(), now);
-        listing.Evidence = draft.Evidence;
-        listing.Source = draft.Source;
-        listing.SelfServiceAllowed = draft.SelfServiceAllowed;
-        listing.TimesListedBefore = earlier.Count;
-        listing.ExpiresAt = draft.Permanent ? null : draft.ExpiresAt ?? now + policy.LifetimeFor(recent);
-        db.Listings.Add(listing);
-        var kind = earlier.Count == 0 ? ListingEventKind.Listed : ListingEventKind.Relisted;
-        db.ListingEvents.Add(ListingEvent.For(listing, kind, actor, now, clientAddress, draft.Detail.Trim()));
+        var (listing, kind) = AddListing(db, draft, earlier.Count, earlier.Count(l => l.EndedAt >= now - policy.RelistWindow), actor, clientAddress, now);
 
         try
         {
@@ -88,16 +78,7 @@ public sealed class BlocklistService(
                 results[i] = new ChangeResult(ChangeOutcome.AlreadyListed);
                 continue;
             }
-            var recent = earlier.Count(l => l.EndedAt >= now - policy.RelistWindow);
-            var listing = Listing.Create(draft.Network, draft.Reason, draft.Detail.Trim(), now);
-            listing.Evidence = draft.Evidence;
-            listing.Source = draft.Source;
-            listing.SelfServiceAllowed = draft.SelfServiceAllowed;
-            listing.TimesListedBefore = earlier.Count;
-            listing.ExpiresAt = draft.Permanent ? null : draft.ExpiresAt ?? now + policy.LifetimeFor(recent);
-            db.Listings.Add(listing);
-            var kind = earlier.Count == 0 ? ListingEventKind.Listed : ListingEventKind.Relisted;
-            db.ListingEvents.Add(ListingEvent.For(listing, kind, actor, now, clientAddress, draft.Detail.Trim()));
+            var (listing, _) = AddListing(db, draft, earlier.Count, earlier.Count(l => l.EndedAt >= now - policy.RelistWindow), actor, clientAddress, now);
             added.Add((i, listing));
         }
         try
@@ -261,6 +242,25 @@ public sealed class BlocklistService(
         {
             return new ChangeResult(ChangeOutcome.Conflict, listing);
         }
+    }
+
+    /// <summary>
+    /// Adds a new listing and its Listed or Relisted event to <paramref name="db"/>: the lifetime escalates with the
+    /// earlier listings of the same network that ended within the relist window.
+    /// </summary>
+    private (Listing Listing, ListingEventKind Kind) AddListing(PortalDbContext db, ListingDraft draft, int earlierListings,
+        int recentlyEnded, Actor actor, string? clientAddress, DateTimeOffset now)
+    {
+        var listing = Listing.Create(draft.Network, draft.Reason, draft.Detail.Trim(), now);
+        listing.Evidence = draft.Evidence;
+        listing.Source = draft.Source;
+        listing.SelfServiceAllowed = draft.SelfServiceAllowed;
+        listing.TimesListedBefore = earlierListings;
+        listing.ExpiresAt = draft.Permanent ? null : draft.ExpiresAt ?? now + policy.LifetimeFor(recentlyEnded);
+        db.Listings.Add(listing);
+        var kind = earlierListings == 0 ? ListingEventKind.Listed : ListingEventKind.Relisted;
+        db.ListingEvents.Add(ListingEvent.For(listing, kind, actor, now, clientAddress, draft.Detail.Trim()));
+        return (listing, kind);
     }
 
     private static ListingDraftError Validate(ListingDraft draft, DateTimeOffset now) => draft switch
