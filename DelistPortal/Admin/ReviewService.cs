@@ -77,22 +77,7 @@ public sealed class ReviewService(
         }
         var listings = await db.Listings.ActiveContaining(IPAddress.Parse(request.IpAddress), now).ToListAsync(cancellationToken);
         var note = $"Request {request.Reference} approved after review" + (string.IsNullOrWhiteSpace(message) ? "" : $": {message.Trim()}");
-        foreach (var listing in listings)
-        {
-            listing.End(ListingStatus.Delisted, now);
-            listing.DelistRequestId = request.Id;
-            var entry = ListingEvent.For(listing, ListingEventKind.Delisted, actor, now, clientAddress, note);
-            entry.DelistRequestId = request.Id;
-            db.ListingEvents.Add(entry);
-        }
-        if (listings.Count == 0)
-        {
-            request.MarkNoLongerListed(now, clientAddress);
-        }
-        else
-        {
-            request.MarkDelisted(now, clientAddress, string.Join(", ", listings.Select(l => l.Network)));
-        }
+        RequestDelisting.Apply(db, request, listings, actor, now, clientAddress, note);
         request.DecidedBy = actor.Name;
         request.DecisionMessage = Trimmed(message);
         if (!await TrySaveAsync(db, cancellationToken))

@@ -141,26 +141,20 @@ public sealed class DelistService(
             .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
             .ToListAsync(cancellationToken);
         var actor = Actor.Requester(request.Email);
-        var refusal = await SelfServiceRefusalAsync(db, listings, now, cancellationToken);
-        if (listings.Count == 0)
+        if (await SelfServiceRefusalAsync(db, listings, now, cancellationToken) is { } refusal)
         {
-            request.MarkNoLongerListed(now, clientAddress);
-        }
-        else if (refusal is not null)
-        {
-            var note = $"Self-service refused ({refusal.Value.Reason}) for {refusal.Value.Listing.Network}";
+            var note = $"Self-service refused ({refusal.Reason}) for {refusal.Listing.Network}";
             request.MarkInReview(now, clientAddress, note);
-            AddEvents(db, listings, ListingEventKind.Refused, actor, now, clientAddress, $"{note}; request {request.Reference}", request.Id);
+            foreach (var listing in listings)
+            {
+                var entry = ListingEvent.For(listing, ListingEventKind.Refused, actor, now, clientAddress, $"{note}; request {request.Reference}");
+                entry.DelistRequestId = request.Id;
+                db.ListingEvents.Add(entry);
+            }
         }
         else
         {
-            foreach (var listing in listings)
-            {
-                listing.End(ListingStatus.Delisted, now);
-                listing.DelistRequestId = request.Id;
-            }
-            AddEvents(db, listings, ListingEventKind.Delisted, actor, now, clientAddress, $"Self-service request {request.Reference}", request.Id);
-            request.MarkDelisted(now, clientAddress, string.Join(", ", listings.Select(l => l.Network)));
+            RequestDelisting.Apply(db, request, listings, actor, now, clientAddress, $"Self-service request {request.Reference}");
         }
 
         try
@@ -204,17 +198,6 @@ public sealed class DelistService(
             }
         }
         return null;
-    }
-
-    private static void AddEvents(PortalDbContext db, IEnumerable<Listing> listings, ListingEventKind kind, Actor actor,
-        DateTimeOffset now, string? clientAddress, string reason, Guid requestId)
-    {
-        foreach (var listing in listings)
-        {
-            var entry = ListingEvent.For(listing, kind, actor, now, clientAddress, reason);
-            entry.DelistRequestId = requestId;
-            db.ListingEvents.Add(entry);
-        }
     }
 
     /// <summary>The request a link points at, or null unless both the reference and its current token match.</summary>
