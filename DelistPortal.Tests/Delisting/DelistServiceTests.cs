@@ -322,6 +322,8 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Single(results, r => r.Status == ConfirmationStatus.Delisted);
         Assert.All(results.Where(r => r.Status != ConfirmationStatus.Delisted),
             r => Assert.Equal(ConfirmationStatus.AlreadyCompleted, r.Status));
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(1, await db.ListingEvents.CountAsync(e => e.Kind == ListingEventKind.Delisted));
     }
 
     [Fact]

@@ -61,7 +61,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         // Added last, so these win over the operator's appsettings.json.
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.UseEnvironment(Environment);
     }
+
+    /// <summary>The hosting environment; Production switches on what only production has (HSTS, the error page).</summary>
+    public string Environment { get; init; } = "Development";
 
     public override async ValueTask DisposeAsync()
     {

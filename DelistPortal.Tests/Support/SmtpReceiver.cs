@@ -23,6 +23,12 @@ public sealed class SmtpReceiver : IAsyncDisposable
 
     public IReadOnlyCollection<MimeMessage> Messages => _messages;
 
+    /// <summary>How long the server takes before it accepts a message: a slow mail server.</summary>
+    public TimeSpan AcceptDelay { get; set; }
+
+    /// <summary>Completes when a message has been handed over and the server is still deciding (during <see cref="AcceptDelay"/>).</summary>
+    public TaskCompletionSource MessageInFlight { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public static async Task<SmtpReceiver> StartNewAsync()
     {
         var receiver = new SmtpReceiver();
@@ -107,6 +113,8 @@ public sealed class SmtpReceiver : IAsyncDisposable
         public override async Task<SmtpProtocolResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
             ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            receiver.MessageInFlight.TrySetResult();
+            await Task.Delay(receiver.AcceptDelay, CancellationToken.None);
             using var stream = new MemoryStream(buffer.ToArray());
             receiver._messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             receiver._arrived.Release();
