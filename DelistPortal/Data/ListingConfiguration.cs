@@ -32,5 +32,7 @@ internal sealed class ListingConfiguration : IEntityTypeConfiguration<Listing>
         builder.HasIndex(l => new { l.Status, l.ListedAt });
         builder.HasIndex(l => new { l.Status, l.Reason, l.ListedAt });
         builder.HasIndex(l => l.ListedAt);
+        // A reason filter over every status, sorted by network: walked in order instead of sorting every match.
+        builder.HasIndex(l => new { l.Reason, l.RangeStart });
     }
 }

@@ -212,6 +212,8 @@ namespace DelistPortal.Data.Migrations
                         .HasDatabaseName("IX_Listings_ActiveNetwork")
                         .HasFilter("\"Status\" = 'Active'");
 
+                    b.HasIndex("Reason", "RangeStart");
+
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.HasIndex("Status", "ListedAt");

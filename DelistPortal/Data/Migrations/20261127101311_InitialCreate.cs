@@ -407,6 +407,11 @@ namespace DelistPortal.Data.Migrations
                 columns: new[] { "RangeStart", "RangeEnd" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Listings_Reason_RangeStart",
+                table: "Listings",
+                columns: new[] { "Reason", "RangeStart" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Listings_Status_ExpiresAt",
                 table: "Listings",
                 columns: new[] { "Status", "ExpiresAt" });

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DelistPortal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127095535_HistoryIsAppendOnly")]
+    [Migration("20261127101323_HistoryIsAppendOnly")]
     partial class HistoryIsAppendOnly
     {
         /// <inheritdoc />
@@ -214,6 +214,8 @@ namespace DelistPortal.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_Listings_ActiveNetwork")
                         .HasFilter("\"Status\" = 'Active'");
+
+                    b.HasIndex("Reason", "RangeStart");
 
                     b.HasIndex("Status", "ExpiresAt");
 
