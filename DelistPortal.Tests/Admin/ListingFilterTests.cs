@@ -40,6 +40,22 @@ public sealed class ListingFilterTests : IDisposable
     }
 
     [Fact]
+    public async Task TextSearchFindsSubstringsInAnyCaseAndFollowsEdits()
+    {
+        var edited = await _harness.ListAsync("198.51.100.7");
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.Blocklist.EditAsync(edited.Id, edited.Version, new ListingEdit { Detail = "Snowshoe run from a rented VPS block" }, Actor.Admin("alice"), null);
+
+        Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "SNOWSHOE" }));
+        Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "rented vps" }));
+        Assert.Equal(["203.0.113.7"], await SearchAsync(new ListingFilter { Search = "spam traps" }));
+        Assert.Equal(["203.0.113.7"], await SearchAsync(new ListingFilter { Search = ".113." }));
+        Assert.Empty(await SearchAsync(new ListingFilter { Search = "\"quoted\" OR *" }));
+        // Two characters: below the trigram index, still answered (by a scan).
+        Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "un" }));
+    }
+
+    [Fact]
     public async Task OtherTextSearchesTheDetailAndFiltersCombine()
     {
         await _harness.ListAsync("198.51.100.7", reason: ListingReason.Phishing);

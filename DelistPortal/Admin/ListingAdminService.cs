@@ -26,8 +26,8 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         pageSize = Math.Clamp(pageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var skip = Math.Max(0, page) * pageSize;
-        var items = await filter.Apply(db.Listings.AsNoTracking()).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
-        var total = await filter.Where(db.Listings).Take(CountCap + 1).CountAsync(cancellationToken);
+        var items = await filter.Apply(db.Listings.AsNoTracking(), db).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
+        var total = await filter.Where(db.Listings, db).Take(CountCap + 1).CountAsync(cancellationToken);
         return new ListingPage(items, Math.Min(total, CountCap), total > CountCap);
     }
 

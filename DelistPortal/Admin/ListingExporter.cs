@@ -32,7 +32,7 @@ public sealed class ListingExporter(IDbContextFactory<PortalDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\r\n" };
         await writer.WriteLineAsync(string.Join(",", CsvColumns));
-        await foreach (var l in filter.Apply(db.Listings.AsNoTracking()).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var l in filter.Apply(db.Listings.AsNoTracking(), db).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             await writer.WriteLineAsync(CsvField.Line(
             [

@@ -13,15 +13,15 @@ if (args is ["sql", ..])
     var database = BenchmarkDatabase.OpenOrCreate();
     using var db = database.CreateDbContext();
     var filter = new ListingFilter { Reason = DelistPortal.Blocklist.ListingReason.Malware, SortBy = ListingSortColumn.Network, Descending = false };
-    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Apply(db.Listings).Skip(225).Take(25)));
-    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Where(db.Listings).Take(1001)));
+    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Apply(db.Listings, db).Skip(225).Take(25)));
+    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Where(db.Listings, db).Take(1001)));
     for (var i = 0; i < 3; i++)
     {
         var w = Stopwatch.StartNew();
-        _ = filter.Apply(db.Listings).Skip(225).Take(25).ToList();
+        _ = filter.Apply(db.Listings, db).Skip(225).Take(25).ToList();
         var page = w.Elapsed.TotalMilliseconds;
         w.Restart();
-        _ = filter.Where(db.Listings).Take(1001).Count();
+        _ = filter.Where(db.Listings, db).Take(1001).Count();
         Console.WriteLine($"page {page:F1} ms, count {w.Elapsed.TotalMilliseconds:F1} ms");
     }
     using var cmd = db.Database.GetDbConnection().CreateCommand();

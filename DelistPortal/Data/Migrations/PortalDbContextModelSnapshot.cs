@@ -293,6 +293,23 @@ namespace DelistPortal.Data.Migrations
                     b.ToTable("ListingEvents");
                 });
 
+            modelBuilder.Entity("DelistPortal.Data.ListingSearchRow", b =>
+                {
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ListingSearch");
+
+                    b.Property<int>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rowid");
+
+                    b.ToTable("ListingSearch", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
             modelBuilder.Entity("DelistPortal.Delisting.DelistRequest", b =>
                 {
                     b.Property<Guid>("Id")
