@@ -66,18 +66,14 @@ public sealed class ReviewService(
         var actor = AdminAccess.RequireWriter(caller);
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var request = await db.DelistRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
-        if (request is null)
+        var (request, refusal) = await FindInReviewAsync(db, requestId, cancellationToken);
+        if (refusal is not null)
         {
-            return new ReviewResult(ReviewOutcome.NotFound);
+            return refusal;
         }
-        if (request.State != DelistRequestState.InReview)
-        {
-            return new ReviewResult(ReviewOutcome.NotInReview);
-        }
-        var listings = await db.Listings.ActiveContaining(IPAddress.Parse(request.IpAddress), now).ToListAsync(cancellationToken);
+        var listings = await db.Listings.ActiveContaining(IPAddress.Parse(request!.IpAddress), now).ToListAsync(cancellationToken);
         var note = $"Request {request.Reference} approved after review" + (string.IsNullOrWhiteSpace(message) ? "" : $": {message.Trim()}");
-        RequestDelisting.Apply(db, request, listings, actor, now, clientAddress, note);
+        RequestDelisting.Apply(db, request!, listings, actor, now, clientAddress, note);
         request.DecidedBy = actor.Name;
         request.DecisionMessage = Trimmed(message);
         if (!await TrySaveAsync(db, cancellationToken))
@@ -97,16 +93,12 @@ public sealed class ReviewService(
             return new ReviewResult(ReviewOutcome.MessageMissing);
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var request = await db.DelistRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
-        if (request is null)
+        var (request, refusal) = await FindInReviewAsync(db, requestId, cancellationToken);
+        if (refusal is not null)
         {
-            return new ReviewResult(ReviewOutcome.NotFound);
+            return refusal;
         }
-        if (request.State != DelistRequestState.InReview)
-        {
-            return new ReviewResult(ReviewOutcome.NotInReview);
-        }
-        request.MarkDenied(time.GetUtcNow(), clientAddress);
+        request!.MarkDenied(time.GetUtcNow(), clientAddress);
         request.DecidedBy = actor.Name;
         request.DecisionMessage = Trimmed(message);
         if (!await TrySaveAsync(db, cancellationToken))
@@ -116,6 +108,19 @@ public sealed class ReviewService(
         logger.LogInformation("{Actor} denied request {Reference}", actor.Name, request.Reference);
         var sent = await MailOutcomeAsync(db, request, cancellationToken);
         return new ReviewResult(ReviewOutcome.Denied, sent);
+    }
+
+    /// <summary>The request an admin decides, or why there is nothing to decide (unknown, or no longer in review).</summary>
+    private static async Task<(DelistRequest? Request, ReviewResult? Refusal)> FindInReviewAsync(
+        PortalDbContext db, Guid requestId, CancellationToken cancellationToken)
+    {
+        var request = await db.DelistRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        return request switch
+        {
+            null => (null, new ReviewResult(ReviewOutcome.NotFound)),
+            { State: not DelistRequestState.InReview } => (null, new ReviewResult(ReviewOutcome.NotInReview)),
+            _ => (request, null),
+        };
     }
 
     private async Task<bool> MailOutcomeAsync(PortalDbContext db, DelistRequest request, CancellationToken cancellationToken)
