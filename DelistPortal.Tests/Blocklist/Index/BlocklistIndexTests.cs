@@ -181,6 +181,51 @@ public class BlocklistIndexTests
         Assert.False(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.7"), out _));
     }
 
+    [Fact]
+    public void TheClockIsReadOnlyForAListingThatExpiresAndOnceALookup()
+    {
+        var clock = new CountingClock(Start);
+        var index = new BlocklistIndex(clock);
+        index.Load(
+        [
+            Entry(1, "198.51.0.0", 16),
+            Entry(2, "198.51.100.0", 24, expiresAt: Start.AddHours(1)),
+            Entry(3, "198.51.100.0", 25, expiresAt: Start.AddHours(1)),
+            Entry(4, "198.51.100.7", 32),
+        ]);
+
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.7"), out var single));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.7.7"), out var wide));
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("198.52.0.1"), out _));
+        Assert.Equal(0, clock.Reads);
+
+        // Starts from the /32 before it, which does not contain it, then the /25 and the /24 above: one read.
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.9"), out var nested));
+        Assert.Equal(1, clock.Reads);
+        Assert.Equal([4, 3, 2, 1], index.FindAll(IPAddress.Parse("198.51.100.7")).Select(h => h.ListingId));
+        Assert.Equal(2, clock.Reads);
+
+        Assert.Equal((4, 1, 3), (single.ListingId, wide.ListingId, nested.ListingId));
+    }
+
+    [Fact]
+    public void TheCoarseSystemClockStaysWithinMillisecondsOfThePreciseOneAcrossRecalibrations()
+    {
+        // Long enough for the coarse clock to take its offset from the precise one again at least once.
+        var until = TimeProvider.System.GetUtcNow().AddSeconds(1.5);
+        var samples = 0;
+        while (TimeProvider.System.GetUtcNow() < until)
+        {
+            var coarse = new DateTimeOffset(CoarseUtcClock.UtcNowTicks(), TimeSpan.Zero);
+            var precise = TimeProvider.System.GetUtcNow();
+            // The coarse tick advances every 1-4 ms; the rest of the margin is for the thread being descheduled.
+            Assert.InRange((precise - coarse).TotalMilliseconds, -20, 50);
+            samples++;
+            Thread.Sleep(samples % 7);
+        }
+        Assert.InRange(samples, 100, int.MaxValue);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -340,6 +385,59 @@ public class BlocklistIndexTests
         Assert.InRange(hits, lookups / 5, lookups * 4 / 5);
     }
 
+    /// <summary>
+    /// Tables of over 4,096 networks a family take the bucketed search; networks spread over the whole address space,
+    /// with ranges of every size, nested and overlapping, checked against the linear scan.
+    /// </summary>
+    [Fact]
+    public void ALargeTableAgreesWithALinearScan()
+    {
+        var random = new Random(20261127);
+        var entries = new List<IndexEntry>();
+        for (var id = 1; id <= 10_000; id++)
+        {
+            var expiresAt = random.Next(5) == 0 ? Start.AddMinutes(random.Next(-5, 5)) : (DateTimeOffset?)null;
+            entries.Add(id % 2 == 0
+                ? new IndexEntry(id, NetworkAround((uint)random.Next() * 2u, random.Next(8, 33)), ListingReason.Spam, expiresAt)
+                : new IndexEntry(id, NetworkAround(((UInt128)(ulong)random.NextInt64() << 64) | (ulong)random.NextInt64(), random.Next(16, 129)), ListingReason.Spam, expiresAt));
+        }
+        var index = NewIndex();
+        var model = new NaiveBlocklist(_time);
+        index.Load(entries);
+        model.Load(entries);
+
+        var hits = 0;
+        for (var lookup = 0; lookup < 4_000; lookup++)
+        {
+            // Half the addresses are inside a listed network, or just past one of its ends.
+            var address = random.Next(2) == 0
+                ? RandomAddress(random)
+                : Near(entries[random.Next(entries.Count)].Network, random);
+            var expected = model.FindAll(address);
+            Assert.Equal(expected.Count > 0, index.TryFindMostSpecific(address, out var hit));
+            Assert.Equal(expected.FirstOrDefault(), hit);
+            hits += expected.Count > 0 ? 1 : 0;
+        }
+        Assert.InRange(hits, 1_000, 3_000);
+    }
+
+    [Fact]
+    public void ATableBigEnoughForHugePagesKeepsEveryEntry()
+    {
+        // 200,000 nodes of 24 bytes: over the 4 MiB from which the arrays are pinned and offered to huge pages.
+        const int count = 200_000;
+        var index = NewIndex();
+        index.Load(Enumerable.Range(1, count).Select(id => new IndexEntry(id, IpNetwork.Single(ToAddress(0x0A000000u + (uint)id * 3)), ListingReason.Spam, null)));
+
+        for (var id = 1; id <= count; id++)
+        {
+            var address = 0x0A000000u + (uint)id * 3;
+            Assert.True(index.TryFindMostSpecific(address, out var hit));
+            Assert.Equal(id, hit.ListingId);
+            Assert.False(index.TryFindMostSpecific(address + 1, out _));
+        }
+    }
+
     [Fact]
     public async Task ReadersDuringWritesNeverThrowAndAlwaysSeeOneConsistentSnapshot()
     {
@@ -481,6 +579,45 @@ public class BlocklistIndexTests
             default:
                 return ToAddress(V6Bases[random.Next(V6Bases.Length)] | V6Offsets[random.Next(V6Offsets.Length)]
                     | (uint)random.Next(3) | (random.Next(8) == 0 ? UInt128.MaxValue >> random.Next(16, 129) : 0));
+        }
+    }
+
+    private static IpNetwork NetworkAround(uint address, int prefix) =>
+        new(ToAddress(prefix == 0 ? 0 : address & ~(uint.MaxValue >> prefix)), prefix);
+
+    private static IpNetwork NetworkAround(UInt128 address, int prefix) =>
+        new(ToAddress(prefix == 0 ? 0 : address & ~(UInt128.MaxValue >> prefix)), prefix);
+
+    /// <summary>An address inside the network, or the one just before or after it.</summary>
+    private static IPAddress Near(IpNetwork network, Random random)
+    {
+        var bytes = network.Address.GetAddressBytes();
+        if (bytes.Length == 4)
+        {
+            var first = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+            var last = first | (network.PrefixLength == 32 ? 0 : uint.MaxValue >> network.PrefixLength);
+            return ToAddress(random.Next(4) switch
+            {
+                0 => first - 1,
+                1 => last + 1,
+                2 => first,
+                _ => first + (uint)random.NextInt64(0, (long)(last - first) + 1),
+            });
+        }
+        var first6 = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        var last6 = first6 | (network.PrefixLength == 128 ? 0 : UInt128.MaxValue >> network.PrefixLength);
+        return ToAddress(random.Next(3) switch { 0 => first6 - 1, 1 => last6 + 1, _ => last6 });
+    }
+
+    /// <summary>A clock that counts how often it is read.</summary>
+    private sealed class CountingClock(DateTimeOffset now) : TimeProvider
+    {
+        public int Reads { get; private set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            Reads++;
+            return now;
         }
     }
 

@@ -130,7 +130,7 @@ public sealed class BlocklistIndex
     public bool TryFindMostSpecific(uint ipv4, out IndexHit hit)
     {
         var snapshot = Volatile.Read(ref _snapshot);
-        return TryFindMostSpecific(snapshot.Base.V4, snapshot.OverlayV4, snapshot.Hidden, ipv4, Now(), out hit);
+        return TryFindMostSpecific(snapshot.Base.V4, snapshot.OverlayV4, snapshot.Hidden, ipv4, new LookupClock(_time), out hit);
     }
 
     /// <summary>IPv6 as a big-endian 128-bit number; an IPv4-mapped address (::ffff:a.b.c.d) is looked up as IPv4.</summary>
@@ -141,7 +141,7 @@ public sealed class BlocklistIndex
             return TryFindMostSpecific((uint)ipv6, out hit);
         }
         var snapshot = Volatile.Read(ref _snapshot);
-        return TryFindMostSpecific(snapshot.Base.V6, snapshot.OverlayV6, snapshot.Hidden, ipv6, Now(), out hit);
+        return TryFindMostSpecific(snapshot.Base.V6, snapshot.OverlayV6, snapshot.Hidden, ipv6, new LookupClock(_time), out hit);
     }
 
     /// <summary>Every active listing that contains the address, most specific first (same network: lowest id first).</summary>
@@ -149,17 +149,17 @@ public sealed class BlocklistIndex
     {
         ArgumentNullException.ThrowIfNull(address);
         var snapshot = Volatile.Read(ref _snapshot);
-        var now = Now();
+        var clock = new LookupClock(_time);
         var hits = new List<IndexHit>();
         if (ToNumber(address, out var v4, out var v6))
         {
-            snapshot.Base.V4.FindAll(v4, now, snapshot.Hidden, hits);
-            snapshot.OverlayV4.FindAll(v4, now, null, hits);
+            snapshot.Base.V4.FindAll(v4, ref clock, snapshot.Hidden, hits);
+            snapshot.OverlayV4.FindAll(v4, ref clock, null, hits);
         }
         else
         {
-            snapshot.Base.V6.FindAll(v6, now, snapshot.Hidden, hits);
-            snapshot.OverlayV6.FindAll(v6, now, null, hits);
+            snapshot.Base.V6.FindAll(v6, ref clock, snapshot.Hidden, hits);
+            snapshot.OverlayV6.FindAll(v6, ref clock, null, hits);
         }
         // Each table's hits are already in order; only a mix of both needs sorting.
         hits.Sort(static (x, y) => IsMoreSpecific(x, y) ? -1 : IsMoreSpecific(y, x) ? 1 : 0);
@@ -184,15 +184,13 @@ public sealed class BlocklistIndex
         }
     }
 
-    private long Now() => _time.GetUtcNow().UtcTicks;
-
     private static bool TryFindMostSpecific<T>(
-        FamilyTable<T> @base, FamilyTable<T> overlay, HashSet<int>? hidden, T address, long now, out IndexHit hit)
+        FamilyTable<T> @base, FamilyTable<T> overlay, HashSet<int>? hidden, T address, LookupClock clock, out IndexHit hit)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        var found = @base.TryFindMostSpecific(address, now, hidden, out hit);
+        var found = @base.TryFindMostSpecific(address, ref clock, hidden, out hit);
         if (overlay.Count > 0
-            && overlay.TryFindMostSpecific(address, now, null, out var fromOverlay)
+            && overlay.TryFindMostSpecific(address, ref clock, null, out var fromOverlay)
             && (!found || IsMoreSpecific(fromOverlay, hit)))
         {
             hit = fromOverlay;

@@ -67,8 +67,8 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
     {
         rows.Sort(new RowOrder());
 
-        var starts = new T[rows.Length];
-        var nodes = new IndexNode[rows.Length];
+        var starts = HugePages.Allocate<T>(rows.Length);
+        var nodes = HugePages.Allocate<IndexNode>(rows.Length);
         // Enclosing networks still open at the current start; laminar, so a stack suffices.
         var open = new Stack<int>();
         for (var i = 0; i < rows.Length; i++)
@@ -89,15 +89,17 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
             };
             open.Push(i);
         }
+        HugePages.Collapse(starts);
+        HugePages.Collapse(nodes);
         return new FamilyTable<T>(starts, nodes, rows.Length >= MinCountForBuckets ? BuildBuckets(starts) : null);
     }
 
-    public bool TryFindMostSpecific(T address, long nowTicks, HashSet<int>? hidden, out IndexHit hit)
+    public bool TryFindMostSpecific(T address, ref LookupClock clock, HashSet<int>? hidden, out IndexHit hit)
     {
         for (var i = LastStartAtOrBefore(address); i >= 0;)
         {
             ref readonly var node = ref _nodes[i];
-            if (IsMatch(i, in node, address, nowTicks, hidden))
+            if (IsMatch(i, in node, address, ref clock, hidden))
             {
                 hit = new IndexHit(node.ListingId, node.Prefix, (ListingReason)node.Reason);
                 return true;
@@ -109,12 +111,12 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
     }
 
     /// <summary>Adds every active network containing the address, most specific first.</summary>
-    public void FindAll(T address, long nowTicks, HashSet<int>? hidden, List<IndexHit> hits)
+    public void FindAll(T address, ref LookupClock clock, HashSet<int>? hidden, List<IndexHit> hits)
     {
         for (var i = LastStartAtOrBefore(address); i >= 0;)
         {
             ref readonly var node = ref _nodes[i];
-            if (IsMatch(i, in node, address, nowTicks, hidden))
+            if (IsMatch(i, in node, address, ref clock, hidden))
             {
                 hits.Add(new IndexHit(node.ListingId, node.Prefix, (ListingReason)node.Reason));
             }
@@ -136,11 +138,12 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsMatch(int i, in IndexNode node, T address, long nowTicks, HashSet<int>? hidden) =>
-        // Every ancestor starts at or before the address, so only the end needs checking.
+    private bool IsMatch(int i, in IndexNode node, T address, ref LookupClock clock, HashSet<int>? hidden) =>
+        // Every ancestor starts at or before the address, so only the end needs checking. The clock goes last: it is
+        // the dearest check.
         address <= End(_starts[i], node.Prefix)
-        && node.ExpiresAtTicks > nowTicks
-        && (hidden is null || !hidden.Contains(node.ListingId));
+        && (hidden is null || !hidden.Contains(node.ListingId))
+        && clock.IsBefore(node.ExpiresAtTicks);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T End(T start, int prefix) => start | HostMask(prefix);
@@ -155,20 +158,20 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
             low = buckets[bucket];
             high = buckets[bucket + 1];
         }
-        // First position in [low, high) that starts after the address; everything before low starts before it.
-        while (low < high)
+        if (low == high)
         {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (starts[middle] <= address)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
+            return low - 1;
         }
-        return low - 1;
+        // The last position in [low, high) that starts at or before the address, or low - 1. Branch-free halving: a
+        // mispredicted branch per probe would also stall the loads of the lookups that follow.
+        var count = high - low;
+        while (count > 1)
+        {
+            var half = count >> 1;
+            low = starts[low + half] <= address ? low + half : low;
+            count -= half;
+        }
+        return starts[low] <= address ? low : low - 1;
     }
 
     private static int[] BuildBuckets(T[] starts)
