@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DelistPortal.Blocklist.Index;
@@ -15,12 +16,12 @@ internal static class HugePages
 
     /// <summary>A zeroed array that never moves; large ones are candidates for huge pages once filled.</summary>
     public static T[] Allocate<T>(int length) where T : unmanaged =>
-        length * (long)Marshal.SizeOf<T>() >= MinBytes ? GC.AllocateArray<T>(length, pinned: true) : new T[length];
+        length * (long)Unsafe.SizeOf<T>() >= MinBytes ? GC.AllocateArray<T>(length, pinned: true) : new T[length];
 
     /// <summary>Asks the kernel to back the filled array with huge pages. Best effort: elsewhere it does nothing.</summary>
     public static void Collapse<T>(T[] array) where T : unmanaged
     {
-        var bytes = array.Length * (long)Marshal.SizeOf<T>();
+        var bytes = array.Length * (long)Unsafe.SizeOf<T>();
         if (!OperatingSystem.IsLinux() || bytes < MinBytes)
         {
             return;
@@ -29,9 +30,18 @@ internal static class HugePages
         var start = (long)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
         var first = (start + PageSize - 1) & ~(PageSize - 1);
         var last = (start + bytes) & ~(PageSize - 1);
-        if (last > first)
+        if (last <= first)
         {
+            return;
+        }
+        try
+        {
+            // Fails harmlessly (EINVAL) where transparent huge pages are off or the kernel predates MADV_COLLAPSE.
             _ = Madvise((nint)first, (nuint)(last - first), MadviseCollapse);
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc without madvise: the arrays simply keep their small pages.
         }
     }
 
