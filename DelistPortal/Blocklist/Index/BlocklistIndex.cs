@@ -344,26 +344,8 @@ public sealed class BlocklistIndex
         });
     }
 
-    private static IndexBase Compact(IndexSnapshot snapshot)
-    {
-        var v4 = new List<IndexRow<uint>>(snapshot.Count);
-        var v6 = new List<IndexRow<UInt128>>();
-        snapshot.Base.V4.CopyRowsTo(v4, snapshot.Hidden);
-        snapshot.OverlayV4.CopyRowsTo(v4, null);
-        snapshot.Base.V6.CopyRowsTo(v6, snapshot.Hidden);
-        snapshot.OverlayV6.CopyRowsTo(v6, null);
-        var ids = new int[v4.Count + v6.Count];
-        var next = 0;
-        foreach (var row in v4)
-        {
-            ids[next++] = row.ListingId;
-        }
-        foreach (var row in v6)
-        {
-            ids[next++] = row.ListingId;
-        }
-        return BuildBase(v4, v6, ids);
-    }
+    private static IndexBase Compact(IndexSnapshot snapshot) =>
+        snapshot.Base.MergedWith(snapshot.Hidden, snapshot.OverlayV4, snapshot.OverlayV6);
 
     private static IndexBase BuildBase(List<IndexRow<uint>> v4, List<IndexRow<UInt128>> v6, int[] ids)
     {

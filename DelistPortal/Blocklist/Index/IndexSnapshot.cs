@@ -15,6 +15,35 @@ internal sealed class IndexBase(FamilyTable<uint> v4, FamilyTable<UInt128> v6, i
     public bool Contains(int listingId) => Array.BinarySearch(sortedIds, listingId) >= 0;
 
     public long EstimatedBytes => V4.EstimatedBytes + V6.EstimatedBytes + (long)sortedIds.Length * sizeof(int);
+
+    /// <summary>
+    /// The next base: this one without the hidden listings, plus the overlay's (which are never in this base unhidden).
+    /// Everything is merged from sorted inputs in linear passes.
+    /// </summary>
+    public IndexBase MergedWith(HashSet<int>? hidden, FamilyTable<uint> overlayV4, FamilyTable<UInt128> overlayV6)
+    {
+        var v4 = FamilyTable<uint>.Merge(V4, hidden, overlayV4);
+        var v6 = FamilyTable<UInt128>.Merge(V6, hidden, overlayV6);
+        int[] added = [.. overlayV4.ListingIds, .. overlayV6.ListingIds];
+        Array.Sort(added);
+
+        var ids = new int[v4.Count + v6.Count];
+        int next = 0, fromAdded = 0;
+        foreach (var id in sortedIds)
+        {
+            if (hidden is not null && hidden.Contains(id))
+            {
+                continue;
+            }
+            while (fromAdded < added.Length && added[fromAdded] < id)
+            {
+                ids[next++] = added[fromAdded++];
+            }
+            ids[next++] = id;
+        }
+        added.AsSpan(fromAdded).CopyTo(ids.AsSpan(next));
+        return new IndexBase(v4, v6, ids);
+    }
 }
 
 /// <summary>
