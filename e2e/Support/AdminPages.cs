@@ -31,4 +31,11 @@ public sealed class AdminPages(IPage page)
 
     /// <summary>The rows of the grid on the page (data rows only).</summary>
     public ILocator GridRows => page.Locator("table tbody tr.mud-table-row");
+
+    /// <summary>The grid's scroll container: wider content than this scrolls sideways.</summary>
+    public ILocator GridScroller => page.Locator(".mud-table-container").First;
+
+    /// <summary>How much wider than its visible width the grid's content is (0 when nothing scrolls sideways).</summary>
+    public Task<int> GridOverflowAsync() =>
+        GridScroller.EvaluateAsync<int>("element => element.scrollWidth - element.clientWidth");
 }
