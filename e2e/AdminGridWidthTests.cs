@@ -62,11 +62,7 @@ public sealed class AdminGridWidthTests(PortalUnderTest portal) : IClassFixture<
             ViewportSize = Laptop,
         });
         var admin = new AdminPages(await context.NewPageAsync());
-        await admin.Page.GotoAsync(new Uri(portal.RootUri, "/admin/signin").AbsoluteUri);
-        await admin.Page.Locator("input[name='Input.UserName']").FillAsync("grace");
-        await admin.Page.Locator("input[name='Input.Password']").FillAsync(Password);
-        await admin.Page.Locator("form.admin-form button[type=submit]").ClickAsync();
-        await admin.Page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await admin.SignInAsync("grace", Password, culture, portal.RootUri);
 
         await admin.OpenAsync(portal.RootUri, "/admin/listings");
         // The development portal's demo listings are there too: at least ours, each with its long detail.
