@@ -45,7 +45,9 @@ public sealed partial class StringsTests : IAsyncLifetime
             root = root.Parent ?? throw new InvalidOperationException("The repository root was not found.");
         }
 
-        var asked = Directory.EnumerateFiles(Path.Combine(root.FullName, "DelistPortal"), "*.razor", SearchOption.AllDirectories)
+        // Markup and its code-behind (Users.razor.cs, for one).
+        var asked = Directory.EnumerateFiles(Path.Combine(root.FullName, "DelistPortal"), "*", SearchOption.AllDirectories)
+            .Where(file => file.EndsWith(".razor", StringComparison.Ordinal) || file.EndsWith(".razor.cs", StringComparison.Ordinal))
             .SelectMany(file => LiteralKey().Matches(File.ReadAllText(file)).Select(m => (Key: m.Groups[1].Value, File: Path.GetFileName(file))))
             .ToList();
 

@@ -1,4 +1,7 @@
 using DelistPortal.Admin;
+using DelistPortal.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Tests.Support;
 
@@ -16,6 +19,11 @@ public static class AdminServices
         services.AddSingleton<ListingExporter>();
         services.AddSingleton<DelistPortal.Api.ApiKeyService>();
         services.AddSingleton<ApiKeyAdminService>();
+        // Accounts: Identity's stores on the same database, a DbContext per scope as AddDbContextFactory gives the app.
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        services.AddIdentityCore<AdminUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<PortalDbContext>();
+        services.AddSingleton<AccountChanges>();
+        services.AddSingleton<AdminUserService>();
         return services;
     }
 

@@ -43,7 +43,12 @@ public static class AdminHostingExtensions
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
         });
+        // The cookie's security stamp is checked against the database on every request (Identity's default is every
+        // 30 minutes): a removed or re-roled account is signed out at its next page load, download or circuit start.
+        // It costs a lookup per admin request; senders have no cookie. Open circuits: AdminAuthenticationStateProvider.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AdminAuthenticationStateProvider>();
+        services.AddSingleton<AccountChanges>();
 
         services.AddSingleton<FirstAdminSetup>();
         services.AddHostedService<FirstAdminSetupNotice>();

@@ -22,6 +22,20 @@ public sealed class AdminPages(IPage page)
         await Button("Sign in").ClickAsync();
     }
 
+    /// <summary>Opens the sign-in page and signs in, in English or French; returns once the dashboard is shown.</summary>
+    public async Task SignInAsync(string userName, string password, string culture, Uri? root = null)
+    {
+        if (root is not null)
+        {
+            await page.GotoAsync(new Uri(root, "/admin/signin").AbsoluteUri);
+        }
+        var french = culture == "fr";
+        await page.GetByLabel(french ? "Nom d'utilisateur" : "User name").FillAsync(userName);
+        await page.GetByLabel(french ? "Mot de passe" : "Password").FillAsync(password);
+        await Button(french ? "Se connecter" : "Sign in").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+    }
+
     /// <summary>Goes to an admin page and waits until the circuit is up.</summary>
     public async Task OpenAsync(Uri root, string path)
     {
@@ -31,4 +45,11 @@ public sealed class AdminPages(IPage page)
 
     /// <summary>The rows of the grid on the page (data rows only).</summary>
     public ILocator GridRows => page.Locator("table tbody tr.mud-table-row");
+
+    /// <summary>The grid's scroll container: wider content than this scrolls sideways.</summary>
+    public ILocator GridScroller => page.Locator(".mud-table-container").First;
+
+    /// <summary>How much wider than its visible width the grid's content is (0 when nothing scrolls sideways).</summary>
+    public Task<int> GridOverflowAsync() =>
+        GridScroller.EvaluateAsync<int>("element => element.scrollWidth - element.clientWidth");
 }

@@ -56,6 +56,24 @@ public sealed class ListingsGridTests : AdminComponentTest
     }
 
     [Fact]
+    public async Task OpeningARowShowsTheFieldsTheNarrowGridLeavesOut()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Single(Rows(page)));
+
+        await page.Find("td button[aria-label='Expand group']").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.NotEmpty(page.FindAll("[data-testid=listing-details]")));
+        var facts = page.Find("[data-testid=listing-details]").TextContent;
+        Assert.Contains("Source", facts);
+        Assert.Contains("Admin", facts);
+        Assert.Contains("Times listed", facts);
+        Assert.Contains("Test listing: bulk mail to spam traps.", facts);
+        Assert.Contains(DelistPortal.Components.Shared.Times.Utc(Support.DelistingHarness.Start), facts);
+    }
+
+    [Fact]
     public async Task BulkDelistRemovesTheSelectedRowsWithTheReasonInTheirHistory()
     {
         await Harness.ListAsync("198.51.100.0", 24);

@@ -1,0 +1,46 @@
+using DelistPortal.Admin;
+using DelistPortal.EndToEnd.Support;
+using DelistPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace DelistPortal.EndToEnd;
+
+/// <summary>Removing an account in real Chromium: asked first, and the removed person's open page loses access at once.</summary>
+public sealed class AdminAccountsTests(PortalUnderTest portal) : IClassFixture<PortalUnderTest>
+{
+    private const string Password = "a long passphrase for the accounts test";
+
+    [Fact]
+    public async Task ARemovedViewersOpenPageIsSentToSignInAndTheirPasswordNoLongerWorks()
+    {
+        var accounts = portal.Portal.Services.GetRequiredService<AdminUserService>();
+        Assert.True((await accounts.CreateAsync(Principals.Admin("setup"), "grace", "grace@operator.example", Password, AdminRoles.Admin)).Succeeded);
+        Assert.True((await accounts.CreateAsync(Principals.Admin("setup"), "victor", "victor@operator.example", Password, AdminRoles.Viewer)).Succeeded);
+        await using var graceContext = await portal.Browser.NewContextAsync();
+        await using var victorContext = await portal.Browser.NewContextAsync();
+        var grace = new AdminPages(await graceContext.NewPageAsync());
+        var victor = new AdminPages(await victorContext.NewPageAsync());
+        await victor.SignInAsync("victor", Password, "en", portal.RootUri);
+        await victor.OpenAsync(portal.RootUri, "/admin/listings");
+        await grace.SignInAsync("grace", Password, "en", portal.RootUri);
+        await grace.OpenAsync(portal.RootUri, "/admin/users");
+
+        await grace.Button("Remove victor").ClickAsync();
+        var confirm = grace.Page.GetByRole(AriaRole.Dialog);
+        await Expect(confirm).ToContainTextAsync("victor is signed out at once");
+        await Screenshots.SaveAsync(grace.Page, "admin-accounts-remove-confirm");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Remove account", Exact = true }).ClickAsync();
+        await Expect(grace.Page.GetByText("The account victor was removed")).ToBeVisibleAsync();
+        await Expect(grace.Button("Remove victor")).ToHaveCountAsync(0);
+
+        // Victor's open page (a live circuit) is signed out without him doing anything, and cannot sign in again.
+        await victor.Page.WaitForURLAsync(url => url.Contains("/admin/signin", StringComparison.Ordinal), new() { Timeout = 15_000 });
+        await victor.UserName.FillAsync("victor");
+        await victor.Password.FillAsync(Password);
+        await victor.Button("Sign in").ClickAsync();
+        await Expect(victor.Page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        Assert.Contains("/admin/signin", victor.Page.Url, StringComparison.Ordinal);
+    }
+}
