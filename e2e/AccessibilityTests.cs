@@ -94,7 +94,7 @@ public sealed class AccessibilityTests(EmbeddedPortalUnderTest portal) : IClassF
         await Expect(invalid.GetByText(T("This link is not valid", "Ce lien n'est pas valide"))).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(invalid, "an invalid link");
 
-        foreach (var path in new[] { "/status/DL-0000-0000", "/not-found", "/error", "/no-such-page" })
+        foreach (var path in new[] { "/status", "/status/DL-0000-0000", "/not-found", "/error", "/no-such-page" })
         {
             var other = await portal.OpenAsync(context, path);
             await Expect(other.Locator("h1")).ToBeVisibleAsync();

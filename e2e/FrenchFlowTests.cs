@@ -50,6 +50,14 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
         await Expect(status.GetByRole(AriaRole.Heading, new() { Name = $"Demande {reference}" })).ToBeVisibleAsync();
         await Expect(status.GetByRole(AriaRole.Heading, new() { Name = "Retirée de la liste" })).ToBeVisibleAsync();
         await Expect(status.GetByText(Email)).ToHaveCountAsync(0);
+
+        // Later, with only the reference at hand: typed from the home page, as people type it.
+        var home = await portal.OpenAsync(context, "/");
+        await home.GetByRole(AriaRole.Link, new() { Name = "Déjà envoyé une demande\u00a0? Suivez son état" }).ClickAsync();
+        await home.GetByLabel("Référence").FillAsync(reference.Replace("-", " ").ToLowerInvariant());
+        await home.GetByRole(AriaRole.Button, new() { Name = "Afficher l'état" }).ClickAsync();
+        await Expect(home.GetByRole(AriaRole.Heading, new() { Name = "Retirée de la liste" })).ToBeVisibleAsync();
+        Assert.EndsWith($"/status/{reference}", home.Url);
     }
 
     [Fact]

@@ -68,4 +68,26 @@ public class DelistRequestTests
         Assert.False(RequestReference.IsWellFormed("DL-1234-5678' OR 1=1"));
         Assert.False(RequestReference.IsWellFormed(null));
     }
+
+    [Theory]
+    [InlineData("DL-7K3M-Q9XF", "DL-7K3M-Q9XF")]
+    [InlineData("  dl-7k3m-q9xf ", "DL-7K3M-Q9XF")]
+    [InlineData("DL 7K3M Q9XF", "DL-7K3M-Q9XF")]
+    [InlineData("7K3MQ9XF", "DL-7K3M-Q9XF")]
+    [InlineData("DL7K3M-Q9XF", "DL-7K3M-Q9XF")]
+    [InlineData("DL-7K3M-Q9XO", "DL-7K3M-Q9X0")]
+    [InlineData("dl-ik3m-llxf", "DL-1K3M-11XF")]
+    [InlineData("DLDLDLDL", "DL-D1D1-D1D1")]
+    [InlineData("DL-7K3M-Q9X", null)]
+    [InlineData("DL-7K3M-Q9XU", null)]
+    [InlineData("DL-7K3M-Q9XF-7K3M", null)]
+    [InlineData("DL-1234-5678' OR 1=1", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void AMistypedReferenceIsReadTheWayItWasMeant(string? typed, string? expected) =>
+        Assert.Equal(expected, RequestReference.Normalize(typed));
+
+    [Fact]
+    public void AHugeStringIsNoReference() =>
+        Assert.Null(RequestReference.Normalize(new string('7', 100_000)));
 }

@@ -92,4 +92,15 @@ public sealed class RequestStatusQueryTests : IDisposable
 
         Assert.Null(await _harness.StatusQuery.FindAsync(reference));
     }
+
+    [Fact]
+    public async Task AReferenceTypedInLowerCaseWithoutDashesAndWithLettersForDigitsIsFound()
+    {
+        var reference = await SubmitAsync();
+        var typed = reference.Replace("-", " ").Replace('0', 'o').Replace('1', 'l').ToLowerInvariant();
+
+        var status = await _harness.StatusQuery.FindAsync(typed);
+
+        Assert.Equal(reference, status?.Reference);
+    }
 }

@@ -22,8 +22,7 @@ public sealed class RequestStatusQuery(IDbContextFactory<PortalDbContext> dbFact
     /// <summary>The request's status, or null when the reference is unknown or cannot be one.</summary>
     public async Task<RequestStatus?> FindAsync(string? reference, CancellationToken cancellationToken = default)
     {
-        var normalized = reference?.Trim().ToUpperInvariant();
-        if (!RequestReference.IsWellFormed(normalized))
+        if (RequestReference.Normalize(reference) is not { } normalized)
         {
             return null;
         }
