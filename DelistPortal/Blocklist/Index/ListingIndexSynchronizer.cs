@@ -121,21 +121,31 @@ public sealed class ListingIndexSynchronizer(BlocklistIndex index) : SaveChanges
         }
     }
 
-    private void Apply(DbContext context, List<Listing> listings)
+    /// <summary>One call to the index for everything a save or a transaction committed.</summary>
+    private void Apply(DbContext context, List<Listing> saved)
     {
-        foreach (var listing in listings)
+        if (saved.Count == 0)
+        {
+            return;
+        }
+        var upserts = new List<IndexEntry>(saved.Count);
+        var removals = new List<int>();
+        foreach (var listing in saved)
         {
             // Ended or deleted listings leave the index; active ones are added or replaced.
             if (listing.Status == ListingStatus.Active && context.Entry(listing).State != EntityState.Detached)
             {
-                index.Upsert(new IndexEntry(listing.Id, listing.IpNetwork, listing.Reason, listing.ExpiresAt));
+                upserts.Add(Entry(listing));
             }
             else
             {
-                index.Remove(listing.Id);
+                removals.Add(listing.Id);
             }
         }
+        index.Apply(upserts, removals);
     }
+
+    private static IndexEntry Entry(Listing listing) => new(listing.Id, listing.IpNetwork, listing.Reason, listing.ExpiresAt);
 
     private void Forget(DbContext? context, Func<Pending, List<Listing>> part)
     {
