@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
@@ -77,6 +78,75 @@ public sealed class ImportExportTests : IDisposable
         Assert.Equal(2501, await db.Listings.CountAsync());
         Assert.Equal(2500, await db.ListingEvents.CountAsync(e => e.ActorName == "alice" && e.Kind == ListingEventKind.Listed));
         Assert.Equal(2500, await db.Listings.CountAsync(l => l.Source == ListingSource.Import && l.ExpiresAt == null));
+    }
+
+    [Fact]
+    public async Task ImportedRowsAreFoundByTheGridsTextSearchAndByTheLookupIndex()
+    {
+        var lines = new StringBuilder("network,reason,detail\n");
+        for (var i = 0; i < 1500; i++)
+        {
+            lines.Append($"203.0.{i / 256}.{i % 256},Spam,\"Trap hit, case {i:D4}\"\n");
+        }
+        var preview = await Importer.PreviewAsync(Principals.Admin(), Csv(lines.ToString()));
+
+        var result = await Importer.ImportAsync(Principals.Admin(), preview.Rows, null, null);
+
+        Assert.Equal(1500, result.Listed);
+        Assert.Equal(["203.0.5.219"], await SearchAsync("case 1499"));
+        Assert.Equal(["203.0.0.7"], await SearchAsync("CASE 0007"));
+        Assert.Equal(100, (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingFilter { Search = "hit, case 00" }, 0, 10)).Total);
+        Assert.All(preview.Rows, row => Assert.True(_harness.Index.TryFindMostSpecific(row.Draft.Network.Address, out _)));
+        await AssertSearchIndexMatchesListingsAsync();
+    }
+
+    [Fact]
+    public async Task ListingsWrittenOnOtherConnectionsDuringAnImportAreIndexedForSearchToo()
+    {
+        var lines = new StringBuilder("network,reason,detail\n");
+        for (var i = 0; i < 5000; i++)
+        {
+            lines.Append($"2001:db8:{i:x}::/48,Spam,imported row {i}\n");
+        }
+        var preview = await Importer.PreviewAsync(Principals.Admin(), Csv(lines.ToString()));
+        var blocklist = _services.GetRequiredService<BlocklistService>();
+
+        var import = Task.Run(() => Importer.ImportAsync(Principals.Admin(), preview.Rows, null, null));
+        // Two other writers list and edit listings until the import is done (SQLite runs their transactions between its batches).
+        var others = Enumerable.Range(0, 2).Select(writer => Task.Run(async () =>
+        {
+            var written = new List<string>();
+            for (var i = 0; i < 250 && (i < 3 || !import.IsCompleted); i++)
+            {
+                var network = IpNetwork.Parse($"198.51.{100 + writer}.{i}");
+                var listed = await blocklist.ListAsync(new ListingDraft(network, ListingReason.Phishing, $"written alongside {writer}-{i:D3}", ListingSource.Api), Actor.ApiKey("sensor"), null);
+                await blocklist.EditAsync(listed.Listing!.Id, listed.Listing.Version, new ListingEdit { Detail = $"edited alongside {writer}-{i:D3}" }, Actor.ApiKey("sensor"), null);
+                written.Add(network.ToString());
+            }
+            return written;
+        })).ToList();
+        var written = (await Task.WhenAll(others)).SelectMany(w => w).ToList();
+
+        Assert.Equal(5000, (await import).Listed);
+        foreach (var network in written)
+        {
+            var (writer, i) = (int.Parse(network.Split('.')[2], CultureInfo.InvariantCulture) - 100, int.Parse(network.Split('.')[3], CultureInfo.InvariantCulture));
+            Assert.Equal([network], await SearchAsync($"edited alongside {writer}-{i:D3}"));
+            Assert.Empty(await SearchAsync($"written alongside {writer}-{i:D3}"));
+        }
+        Assert.Equal(["2001:db8:1387::/48"], await SearchAsync("imported row 4999"));
+        await AssertSearchIndexMatchesListingsAsync();
+    }
+
+    private async Task<IReadOnlyList<string>> SearchAsync(string text) =>
+        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingFilter { Search = text }, 0, 50)).Items.Select(l => l.Network).ToList();
+
+    /// <summary>FTS5's own check that the search index holds exactly the rows of the Listings table (it fails otherwise).</summary>
+    private async Task AssertSearchIndexMatchesListingsAsync()
+    {
+        await using var db = _harness.Database.CreateDbContext();
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO ListingSearch(ListingSearch, rank) VALUES ('integrity-check', 1)");
+        Assert.Equal(await db.Listings.CountAsync(), await db.Database.SqlQueryRaw<int>("SELECT count(*) AS Value FROM ListingSearch_docsize").SingleAsync());
     }
 
     [Fact]

@@ -3,6 +3,9 @@ using DelistPortal.Blocklist;
 using DelistPortal.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Tests.Blocklist;
 
@@ -96,6 +99,92 @@ public sealed class BlocklistServiceTests : IDisposable
         var kinds = (await Blocklist.HistoryAsync(IpNetwork.Single(IPAddress.Parse("203.0.113.7")))).Select(e => e.Kind).ToList();
         Assert.Equal(1, kinds.Count(k => k == ListingEventKind.Listed));
         Assert.Equal(4, kinds.Count(k => k == ListingEventKind.Relisted));
+    }
+
+    [Fact]
+    public async Task ListingInBatchesEscalatesRelistsAndWritesTheHistoryLikeListingOneAtATime()
+    {
+        var lifetimes = new List<TimeSpan>();
+        for (var round = 0; round < 5; round++)
+        {
+            var results = await Blocklist.ListManyAsync([Draft("203.0.113.7"), Draft("203.0.113.7"), Draft("203.0.113.8") with { Detail = " " }], Alice, "192.0.2.50");
+            Assert.Equal([ChangeOutcome.Done, ChangeOutcome.AlreadyListed, ChangeOutcome.Invalid], results.Select(r => r.Outcome));
+            var listed = results[0].Listing!;
+            Assert.Equal(round, listed.TimesListedBefore);
+            lifetimes.Add(listed.ExpiresAt!.Value - _harness.Clock.GetUtcNow());
+            await Blocklist.DelistAsync(listed.Id, listed.Version, Alice, "fixed", null);
+            _harness.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        Assert.Equal([1, 2, 4, 5, 5], lifetimes.Select(l => (int)l.TotalDays));
+        var history = await Blocklist.HistoryAsync(IpNetwork.Single(IPAddress.Parse("203.0.113.7")));
+        Assert.Equal(1, history.Count(e => e.Kind == ListingEventKind.Listed));
+        Assert.Equal(4, history.Count(e => e.Kind == ListingEventKind.Relisted));
+        Assert.All(history.Where(e => e.Kind is ListingEventKind.Listed or ListingEventKind.Relisted),
+            e => Assert.Equal((ActorKind.Admin, "alice", "192.0.2.50", "Spam run seen by sensor 4"), (e.ActorKind, e.ActorName, e.ClientAddress, e.Reason)));
+    }
+
+    [Fact]
+    public async Task AListingMadeInABatchReadsBackLikeOneListedAlone()
+    {
+        ListingDraft Full(string network) => Draft(network, ListingSource.Import) with
+        {
+            Reason = ListingReason.Malware,
+            Detail = "  Botnet C&C \"7\", naïve ü, 'quoted' \\ back\nslash  ",
+            ExpiresAt = DelistingHarness.Start.AddDays(3).AddMilliseconds(123),
+            SelfServiceAllowed = false,
+            Evidence = new ListingEvidence { FirstSeen = DelistingHarness.Start.AddDays(-2), LastSeen = DelistingHarness.Start.AddMinutes(-1), HeloName = "mail.example", SampleCount = 42 },
+        };
+        var alone = (await Blocklist.ListAsync(Full("203.0.113.7"), Actor.ApiKey("sensor-4"), "192.0.2.50")).Listing!;
+        var batched = (await Blocklist.ListManyAsync([Full("2001:db8:bad::/48")], Actor.ApiKey("sensor-4"), "192.0.2.50"))[0].Listing!;
+
+        await using var db = _harness.Database.CreateDbContext();
+        var (a, b) = (await db.Listings.AsNoTracking().SingleAsync(l => l.Id == alone.Id), await db.Listings.AsNoTracking().SingleAsync(l => l.Id == batched.Id));
+        Assert.Equal(("2001:db8:bad::/48", IpNetwork.Parse("2001:db8:bad::/48").StartKey, IpNetwork.Parse("2001:db8:bad::/48").EndKey, 48),
+            (b.Network, b.RangeStart, b.RangeEnd, b.PrefixLength));
+        Assert.Equal(Fields(a), Fields(b));
+        var (eventA, eventB) = (await db.ListingEvents.AsNoTracking().SingleAsync(e => e.ListingId == a.Id), await db.ListingEvents.AsNoTracking().SingleAsync(e => e.ListingId == b.Id));
+        Assert.Equal((b.Network, b.RangeStart, b.RangeEnd), (eventB.Network, eventB.RangeStart, eventB.RangeEnd));
+        Assert.Equal(EventFields(eventA), EventFields(eventB));
+
+        static object?[] Fields(Listing l) => [l.Reason, l.Detail, l.Evidence, l.Source, l.ListedAt, l.ExpiresAt, l.Status, l.EndedAt,
+            l.SelfServiceAllowed, l.TimesListedBefore, l.DelistRequestId, l.Version];
+        static object?[] EventFields(ListingEvent e) => [e.Kind, e.ActorKind, e.ActorName, e.At, e.ClientAddress, e.Reason, e.DelistRequestId];
+    }
+
+    [Fact]
+    public async Task ABatchThatMeetsAListingMadeMeanwhileReportsItAndListsTheRest()
+    {
+        var meanwhile = new BeforeTheNextTransaction();
+        using var database = new TemporaryDatabase(_harness.Synchronizer, meanwhile);
+        var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance);
+        // After the batch has looked for earlier listings, and before it writes, Bob lists one of its networks.
+        meanwhile.Run = () => blocklist.ListAsync(Draft("203.0.113.8"), Bob, null);
+
+        var results = await blocklist.ListManyAsync([Draft("203.0.113.7"), Draft("203.0.113.8"), Draft("203.0.113.9")], Alice, null);
+
+        Assert.Equal([ChangeOutcome.Done, ChangeOutcome.AlreadyListed, ChangeOutcome.Done], results.Select(r => r.Outcome));
+        await using var db = database.CreateDbContext();
+        Assert.Equal(["203.0.113.8", "203.0.113.7", "203.0.113.9"], await db.Listings.OrderBy(l => l.Id).Select(l => l.Network).ToListAsync());
+        Assert.Equal(["bob", "alice", "alice"], await db.ListingEvents.OrderBy(e => e.Id).Select(e => e.ActorName).ToListAsync());
+        Assert.All(["203.0.113.7", "203.0.113.8", "203.0.113.9"], a => Assert.True(_harness.Index.TryFindMostSpecific(IPAddress.Parse(a), out _)));
+    }
+
+    /// <summary>Runs <see cref="Run"/> once, just before the next transaction begins (on another context, so no lock is held).</summary>
+    private sealed class BeforeTheNextTransaction : DbTransactionInterceptor
+    {
+        public Func<Task>? Run { get; set; }
+
+        public override async ValueTask<InterceptionResult<System.Data.Common.DbTransaction>> TransactionStartingAsync(System.Data.Common.DbConnection connection,
+            TransactionStartingEventData eventData, InterceptionResult<System.Data.Common.DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            if (Run is { } run)
+            {
+                Run = null;
+                await run();
+            }
+            return result;
+        }
     }
 
     [Fact]

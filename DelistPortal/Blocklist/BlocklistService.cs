@@ -1,5 +1,7 @@
 using System.Net;
+using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Blocklist;
@@ -48,13 +50,15 @@ public sealed class BlocklistService(
     /// <summary>
     /// Lists many networks at once (an import), in one transaction: the same validation, lifetimes and history as
     /// <see cref="ListAsync"/>. A network with an active listing, or twice in the batch, is reported as already listed.
+    /// The earlier listings of the whole batch are read with one query, and the new listings and their events are
+    /// written with one statement each (<see cref="ListingBulkInsert"/>: a statement per row made the full-text
+    /// index write a segment per row); the lookup index gets them when the transaction commits.
     /// </summary>
     public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var results = new ChangeResult[drafts.Count];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var starts = drafts.Select(d => d.Network.StartKey).Distinct().ToList();
         var earlierByNetwork = (await db.Listings.AsNoTracking()
                 .Where(l => starts.Contains(l.RangeStart))
@@ -62,7 +66,7 @@ public sealed class BlocklistService(
                 .ToListAsync(cancellationToken))
             .ToLookup(l => (l.RangeStart, l.RangeEnd));
         var seen = new HashSet<(string, string)>();
-        var added = new List<(int Index, Listing Listing)>();
+        var added = new List<(int Index, Listing Listing, ListingEventKind Kind)>();
         for (var i = 0; i < drafts.Count; i++)
         {
             var draft = drafts[i];
@@ -78,23 +82,38 @@ public sealed class BlocklistService(
                 results[i] = new ChangeResult(ChangeOutcome.AlreadyListed);
                 continue;
             }
-            var (listing, _) = AddListing(db, draft, earlier.Count, earlier.Count(l => l.EndedAt >= now - policy.RelistWindow), actor, clientAddress, now);
-            added.Add((i, listing));
+            var (listing, kind) = NewListing(draft, earlier.Count, earlier.Count(l => l.EndedAt >= now - policy.RelistWindow), now);
+            added.Add((i, listing, kind));
         }
-        try
+        if (added.Count == 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (PortalDbContext.IsUniqueViolation(ex))
-        {
-            // Someone listed one of these networks meanwhile: fall back to one at a time, which reports it.
-            foreach (var (index, _) in added)
-            {
-                results[index] = await ListAsync(drafts[index], actor, clientAddress, cancellationToken);
-            }
             return results;
         }
-        foreach (var (index, listing) in added)
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            try
+            {
+                var listings = added.Select(a => a.Listing).ToList();
+                await ListingBulkInsert.InsertListingsAsync(db, listings, cancellationToken);
+                await ListingBulkInsert.InsertEventsAsync(db, added
+                    .Select(a => ListingEvent.For(a.Listing, a.Kind, actor, now, clientAddress, drafts[a.Index].Detail.Trim()))
+                    .ToList(), cancellationToken);
+                ListingIndexSynchronizer.InsertedWithSql(db, listings);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (SqliteException ex) when (PortalDbContext.IsUniqueViolation(ex))
+            {
+                // Someone listed one of these networks meanwhile: fall back to one at a time, which reports it.
+                await transaction.RollbackAsync(CancellationToken.None);
+                foreach (var (index, _, _) in added)
+                {
+                    results[index] = await ListAsync(drafts[index], actor, clientAddress, cancellationToken);
+                }
+                return results;
+            }
+        }
+        foreach (var (index, listing, _) in added)
         {
             results[index] = new ChangeResult(ChangeOutcome.Done, listing);
         }
@@ -245,11 +264,22 @@ public sealed class BlocklistService(
     }
 
     /// <summary>
-    /// Adds a new listing and its Listed or Relisted event to <paramref name="db"/>: the lifetime escalates with the
-    /// earlier listings of the same network that ended within the relist window.
+    /// Adds a new listing and its Listed or Relisted event to <paramref name="db"/>.
     /// </summary>
     private (Listing Listing, ListingEventKind Kind) AddListing(PortalDbContext db, ListingDraft draft, int earlierListings,
         int recentlyEnded, Actor actor, string? clientAddress, DateTimeOffset now)
+    {
+        var (listing, kind) = NewListing(draft, earlierListings, recentlyEnded, now);
+        db.Listings.Add(listing);
+        db.ListingEvents.Add(ListingEvent.For(listing, kind, actor, now, clientAddress, draft.Detail.Trim()));
+        return (listing, kind);
+    }
+
+    /// <summary>
+    /// A new listing of <paramref name="draft"/> and the kind of its first event: the lifetime escalates with the
+    /// earlier listings of the same network that ended within the relist window.
+    /// </summary>
+    private (Listing Listing, ListingEventKind Kind) NewListing(ListingDraft draft, int earlierListings, int recentlyEnded, DateTimeOffset now)
     {
         var listing = Listing.Create(draft.Network, draft.Reason, draft.Detail.Trim(), now);
         listing.Evidence = draft.Evidence;
@@ -257,10 +287,7 @@ public sealed class BlocklistService(
         listing.SelfServiceAllowed = draft.SelfServiceAllowed;
         listing.TimesListedBefore = earlierListings;
         listing.ExpiresAt = draft.Permanent ? null : draft.ExpiresAt ?? now + policy.LifetimeFor(recentlyEnded);
-        db.Listings.Add(listing);
-        var kind = earlierListings == 0 ? ListingEventKind.Listed : ListingEventKind.Relisted;
-        db.ListingEvents.Add(ListingEvent.For(listing, kind, actor, now, clientAddress, draft.Detail.Trim()));
-        return (listing, kind);
+        return (listing, earlierListings == 0 ? ListingEventKind.Listed : ListingEventKind.Relisted);
     }
 
     private static ListingDraftError Validate(ListingDraft draft, DateTimeOffset now) => draft switch

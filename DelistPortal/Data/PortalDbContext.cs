@@ -27,7 +27,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>
-        exception.InnerException is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+        exception.InnerException is SqliteException inner && IsUniqueViolation(inner);
+
+    /// <summary>The same, for SQL run on the connection directly.</summary>
+    public static bool IsUniqueViolation(SqliteException exception) =>
+        exception is { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -5,6 +5,7 @@ using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace DelistPortal.AdminBenchmarks;
 
@@ -20,10 +21,11 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
 
     private readonly DbContextOptions<PortalDbContext> _options;
 
-    public BenchmarkDatabase(string file)
+    public BenchmarkDatabase(string file, params IInterceptor[] interceptors)
     {
         File = file;
-        _options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={file};Default Timeout=30").Options;
+        _options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={file};Default Timeout=30")
+            .AddInterceptors(interceptors).Options;
     }
 
     public string File { get; }
@@ -31,6 +33,9 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
     public static string DefaultFile => Path.Combine(Environment.GetEnvironmentVariable("BENCH_DATA") ?? Path.Combine(Path.GetTempPath(), "delistportal-admin-bench"), "portal.db");
 
     public PortalDbContext CreateDbContext() => new(_options);
+
+    /// <summary>The same file, with the portal's interceptors (the lookup index's synchronizer) on every context.</summary>
+    public BenchmarkDatabase With(params IInterceptor[] interceptors) => new(File, interceptors);
 
     public static BenchmarkDatabase OpenOrCreate()
     {

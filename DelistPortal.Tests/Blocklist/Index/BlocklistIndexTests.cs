@@ -494,6 +494,42 @@ public class BlocklistIndexTests
         Assert.InRange(index.CompactionCount, 1, int.MaxValue);
     }
 
+    [Fact]
+    public void ABatchOfChangesIsAppliedTogetherAndABadEntryChangesNothing()
+    {
+        var index = NewIndex();
+        index.Load([Entry(1, "198.51.100.0", 24), Entry(2, "203.0.113.7", 32)]);
+
+        index.Apply([Entry(3, "203.0.113.8", 32), Entry(4, "2001:db8:bad::", 48), Entry(1, "198.51.100.0", 24, ListingReason.Malware)], [2, 99]);
+
+        Assert.Equal(3, index.Count);
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("203.0.113.7"), out _));
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("203.0.113.8"), out var hit) && hit.ListingId == 3);
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("2001:db8:bad::1"), out hit) && hit.ListingId == 4);
+        Assert.True(index.TryFindMostSpecific(IPAddress.Parse("198.51.100.9"), out hit) && hit.Reason == ListingReason.Malware);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Apply([Entry(5, "192.0.2.1", 32), Entry(6, "192.0.2.0", 33)], [3]));
+        Assert.Equal(3, index.Count);
+        Assert.False(index.TryFindMostSpecific(IPAddress.Parse("192.0.2.1"), out _));
+    }
+
+    [Fact]
+    public void BatchesLargerThanTheOverlayAreCompactedInTheBackground()
+    {
+        var index = new BlocklistIndex(_time, compactionThreshold: 100, compactInBackground: true);
+        index.Load([]);
+
+        for (var batch = 0; batch < 5; batch++)
+        {
+            index.Apply(Enumerable.Range(batch * 1000, 1000).Select(i => Entry(i + 1, $"198.18.{i / 256}.{i % 256}", 32)).ToList(), []);
+        }
+        index.WaitForCompaction();
+
+        Assert.Equal(5000, index.Count);
+        Assert.InRange(index.CompactionCount, 1, int.MaxValue);
+        Assert.All(Enumerable.Range(0, 5000), i => Assert.True(index.TryFindMostSpecific(IPAddress.Parse($"198.18.{i / 256}.{i % 256}"), out _)));
+    }
+
     private BlocklistIndex NewIndex() => new(_time);
 
     private static IndexEntry Entry(

@@ -1,6 +1,7 @@
 using System.Net;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
+using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -80,6 +81,47 @@ public sealed class ListingIndexSynchronizerTests : IDisposable
             await transaction.CommitAsync();
         }
         Assert.True(Listed("203.0.113.9", out _));
+    }
+
+    [Fact]
+    public async Task ListingsInsertedWithSqlReachTheIndexWhenTheirTransactionCommitsAndNeverAfterARollback()
+    {
+        static Listing New(string address) => Listing.Create(IpNetworkInput.Parse(address).Network!.Value, ListingReason.Spam, "x", DelistingHarness.Start);
+
+        await using (var db = _harness.Database.CreateDbContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var listings = new[] { New("203.0.113.9"), New("203.0.113.10") };
+            await ListingBulkInsert.InsertListingsAsync(db, listings, CancellationToken.None);
+            ListingIndexSynchronizer.InsertedWithSql(db, listings);
+            await transaction.RollbackAsync();
+        }
+        Assert.False(Listed("203.0.113.9", out _));
+
+        await using (var db = _harness.Database.CreateDbContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var listings = new[] { New("203.0.113.9"), New("203.0.113.10") };
+            await ListingBulkInsert.InsertListingsAsync(db, listings, CancellationToken.None);
+            ListingIndexSynchronizer.InsertedWithSql(db, listings);
+            Assert.False(Listed("203.0.113.9", out _));
+            await transaction.CommitAsync();
+
+            Assert.True(Listed("203.0.113.9", out var hit));
+            Assert.Equal(listings[0].Id, hit.ListingId);
+            Assert.True(Listed("203.0.113.10", out hit));
+            Assert.Equal(listings[1].Id, hit.ListingId);
+        }
+    }
+
+    [Fact]
+    public async Task ListingsInsertedWithSqlOutsideATransactionAreRefused()
+    {
+        await using var db = _harness.Database.CreateDbContext();
+
+        Assert.Throws<InvalidOperationException>(() => ListingIndexSynchronizer.InsertedWithSql(db, []));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ListingBulkInsert.InsertListingsAsync(
+            db, [Listing.Create(IpNetworkInput.Parse("203.0.113.9").Network!.Value, ListingReason.Spam, "x", DelistingHarness.Start)], CancellationToken.None));
     }
 
     [Fact]

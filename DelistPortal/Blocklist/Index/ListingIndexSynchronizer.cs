@@ -3,13 +3,15 @@ using System.Runtime.CompilerServices;
 using DelistPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace DelistPortal.Blocklist.Index;
 
 /// <summary>
 /// Keeps the in-memory index in step with the database: every saved change to a <see cref="Listing"/>, whichever
 /// code made it, reaches the index once it is committed — right after SaveChanges, or at the commit of an explicit
-/// transaction (and never after a rollback). Changes made with ExecuteUpdate/raw SQL bypass it: don't use them on listings.
+/// transaction (and never after a rollback). Changes made with ExecuteUpdate/raw SQL bypass it: don't use them on
+/// listings, except for inserts announced with <see cref="InsertedWithSql"/> (the import's batch insert).
 /// </summary>
 public sealed class ListingIndexSynchronizer(BlocklistIndex index) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -23,6 +25,33 @@ public sealed class ListingIndexSynchronizer(BlocklistIndex index) : SaveChanges
         public List<Listing> Saving { get; } = [];
 
         public List<Listing> AwaitingCommit { get; } = [];
+
+        /// <summary>New listings written with SQL in the open transaction: untracked, so applied as they are.</summary>
+        public List<Listing> InsertedAwaitingCommit { get; } = [];
+    }
+
+    /// <summary>
+    /// Announces listings inserted with SQL, not SaveChanges, in <paramref name="context"/>'s open transaction: each
+    /// synchronizer of the context applies them when that transaction commits, like the listings it saw being saved.
+    /// </summary>
+    public static void InsertedWithSql(DbContext context, IEnumerable<Listing> listings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Listings inserted with SQL must be announced inside the transaction that inserts them.");
+        }
+        var synchronizers = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
+            .OfType<ListingIndexSynchronizer>().ToList() ?? [];
+        if (synchronizers.Count == 0)
+        {
+            return;
+        }
+        var inserted = listings.ToList();
+        foreach (var synchronizer in synchronizers)
+        {
+            synchronizer._pending.GetOrCreateValue(context).InsertedAwaitingCommit.AddRange(inserted);
+        }
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -65,12 +94,11 @@ public sealed class ListingIndexSynchronizer(BlocklistIndex index) : SaveChanges
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
-        Forget(eventData.Context, p => p.AwaitingCommit);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => RolledBack(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Forget(eventData.Context, p => p.AwaitingCommit);
+        RolledBack(eventData.Context);
         return Task.CompletedTask;
     }
 
@@ -103,7 +131,7 @@ public sealed class ListingIndexSynchronizer(BlocklistIndex index) : SaveChanges
         }
         if (context.Database.CurrentTransaction is null)
         {
-            Apply(context, pending.Saving);
+            Apply(context, pending.Saving, []);
         }
         else
         {
@@ -116,26 +144,50 @@ public sealed class ListingIndexSynchronizer(BlocklistIndex index) : SaveChanges
     {
         if (context is not null && _pending.TryGetValue(context, out var pending))
         {
-            Apply(context, pending.AwaitingCommit);
+            Apply(context, pending.AwaitingCommit, pending.InsertedAwaitingCommit);
             pending.AwaitingCommit.Clear();
+            pending.InsertedAwaitingCommit.Clear();
         }
     }
 
-    private void Apply(DbContext context, List<Listing> listings)
+    private void RolledBack(DbContext? context)
     {
-        foreach (var listing in listings)
+        Forget(context, p => p.AwaitingCommit);
+        Forget(context, p => p.InsertedAwaitingCommit);
+    }
+
+    /// <summary>One call to the index for everything a save or a transaction committed.</summary>
+    private void Apply(DbContext context, List<Listing> saved, List<Listing> inserted)
+    {
+        if (saved.Count == 0 && inserted.Count == 0)
+        {
+            return;
+        }
+        var upserts = new List<IndexEntry>(saved.Count + inserted.Count);
+        var removals = new List<int>();
+        foreach (var listing in saved)
         {
             // Ended or deleted listings leave the index; active ones are added or replaced.
             if (listing.Status == ListingStatus.Active && context.Entry(listing).State != EntityState.Detached)
             {
-                index.Upsert(new IndexEntry(listing.Id, listing.IpNetwork, listing.Reason, listing.ExpiresAt));
+                upserts.Add(Entry(listing));
             }
             else
             {
-                index.Remove(listing.Id);
+                removals.Add(listing.Id);
             }
         }
+        foreach (var listing in inserted)
+        {
+            if (listing.Status == ListingStatus.Active)
+            {
+                upserts.Add(Entry(listing));
+            }
+        }
+        index.Apply(upserts, removals);
     }
+
+    private static IndexEntry Entry(Listing listing) => new(listing.Id, listing.IpNetwork, listing.Reason, listing.ExpiresAt);
 
     private void Forget(DbContext? context, Func<Pending, List<Listing>> part)
     {
