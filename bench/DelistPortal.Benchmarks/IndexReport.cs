@@ -64,9 +64,13 @@ public static class IndexReport
         }
 
         var micros = new double[Changes];
+        // Per call, how much of it the garbage collector had every thread stopped: tells GC pauses from the rest.
+        var pausedMicros = new double[Changes];
+        var slow = new List<string>();
         for (var i = 0; i < Changes; i++)
         {
             var roll = random.Next(4);
+            var pausedBefore = GC.GetTotalPauseDuration();
             var start = Stopwatch.GetTimestamp();
             if (roll < 2)
             {
@@ -81,6 +85,13 @@ public static class IndexReport
                 index.Remove(random.Next(1, nextId));
             }
             micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            pausedMicros[i] = (GC.GetTotalPauseDuration() - pausedBefore).TotalMicroseconds;
+            if (micros[i] > 10_000)
+            {
+                var gc = GC.GetGCMemoryInfo(GCKind.Any);
+                slow.Add($"{micros[i] / 1000:N1} / {pausedMicros[i] / 1000:N1} (last GC: gen {gc.Generation}, " +
+                    $"{(gc.Concurrent ? "background" : "blocking")}{(gc.Compacted ? ", compacting" : "")}, pause {gc.PauseDurations[0].TotalMilliseconds:N1} ms)");
+            }
         }
         var elapsed = clock.Elapsed;
         Volatile.Write(ref reading, false);
@@ -97,6 +108,11 @@ public static class IndexReport
         Console.WriteLine($"  change visible after (µs): median {At(0.5):N0}, p90 {At(0.9):N0}, p99 {At(0.99):N0}, " +
             $"p99.9 {At(0.999):N0}, max {micros[^1]:N0}; over 10 ms: {micros.Count(m => m > 10_000)}");
         Console.WriteLine($"  GC meanwhile: {GC.CollectionCount(2) - gen2Before} gen-2 collections, {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:N0} ms paused");
+        if (slow.Count > 0)
+        {
+            Console.WriteLine("  calls over 10 ms (duration / GC pause inside it, ms): " +
+                string.Join("; ", slow));
+        }
         if (withReader)
         {
             Console.WriteLine($"  reader meanwhile: {lookups / elapsed.TotalSeconds:N0} IPv4 lookups/s");
