@@ -67,7 +67,7 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
         var page = await portal.OpenAsync(context, "/status/DL-0000-0000");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Request DL-0000-0000" })).ToBeVisibleAsync();
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "FR", Exact = false }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = LanguageLink("FR") }).ClickAsync();
 
         // Back on the same page, now in French.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Demande DL-0000-0000" })).ToBeVisibleAsync();
@@ -78,7 +78,7 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
         var later = await portal.OpenAsync(context, "/");
         await Expect(later.GetByRole(AriaRole.Heading, new() { Name = "Retirer votre adresse IP de notre liste de blocage" })).ToBeVisibleAsync();
 
-        await later.GetByRole(AriaRole.Link, new() { Name = "EN", Exact = false }).ClickAsync();
+        await later.GetByRole(AriaRole.Link, new() { NameRegex = LanguageLink("EN") }).ClickAsync();
         await Expect(later.GetByRole(AriaRole.Heading, new() { Name = "Remove your IP address from our blocklist" })).ToBeVisibleAsync();
     }
 
@@ -91,6 +91,9 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
 
         Assert.Equal("/", response.Headers.Location?.OriginalString);
     }
+
+    /// <summary>The language switch's link ("EN, English"): by its start, since other links contain "en" too.</summary>
+    private static Regex LanguageLink(string code) => new($"^{code}\\b");
 
     [GeneratedRegex(@"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4} \d{2}:\d{2} UTC")]
     private static partial Regex FrenchDate();
