@@ -39,9 +39,9 @@ public sealed class AccountManagementTests : IAsyncLifetime
 
         foreach (var caller in new[] { Principals.Viewer("victor"), Principals.Anonymous })
         {
-            await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.ChangeRoleAsync(caller, victor.Id, victor.ConcurrencyStamp, AdminRoles.Admin));
-            await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.ChangeRoleAsync(caller, alice.Id, alice.ConcurrencyStamp, AdminRoles.Viewer));
-            await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.RemoveAsync(caller, alice.Id, alice.ConcurrencyStamp));
+            await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.ChangeRoleAsync(caller, victor.Id, victor.Stamp, AdminRoles.Admin));
+            await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.ChangeRoleAsync(caller, alice.Id, alice.Stamp, AdminRoles.Viewer));
+            await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.RemoveAsync(caller, alice.Id, alice.Stamp));
         }
 
         Assert.Equal(AdminRoles.Viewer, (await RowAsync("victor")).Role);
@@ -55,8 +55,8 @@ public sealed class AccountManagementTests : IAsyncLifetime
         await AddAsync("victor", AdminRoles.Viewer);
         var alice = await RowAsync("alice");
 
-        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.RemoveAsync(Principals.Admin("victor"), alice.Id, alice.ConcurrencyStamp));
-        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.RemoveAsync(Principals.Admin("mallory"), alice.Id, alice.ConcurrencyStamp));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.RemoveAsync(Principals.Admin("victor"), alice.Id, alice.Stamp));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => Accounts.RemoveAsync(Principals.Admin("mallory"), alice.Id, alice.Stamp));
 
         Assert.Equal(AdminRoles.Admin, (await RowAsync("alice")).Role);
     }
@@ -67,8 +67,8 @@ public sealed class AccountManagementTests : IAsyncLifetime
         await AddAsync("victor", AdminRoles.Viewer);
         var alice = await RowAsync("alice");
 
-        var demoted = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), alice.Id, alice.ConcurrencyStamp, AdminRoles.Viewer);
-        var removed = await Accounts.RemoveAsync(Principals.Admin("alice"), alice.Id, alice.ConcurrencyStamp);
+        var demoted = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), alice.Id, alice.Stamp, AdminRoles.Viewer);
+        var removed = await Accounts.RemoveAsync(Principals.Admin("alice"), alice.Id, alice.Stamp);
 
         Assert.Equal(new AccountChangeResult(AccountChangeOutcome.LastAdmin, "alice"), demoted);
         Assert.Equal(new AccountChangeResult(AccountChangeOutcome.LastAdmin, "alice"), removed);
@@ -80,9 +80,9 @@ public sealed class AccountManagementTests : IAsyncLifetime
     {
         await AddAsync("bob", AdminRoles.Admin);
 
-        var ownRemoval = await Accounts.RemoveAsync(Principals.Admin("alice"), (await RowAsync("alice")).Id, (await RowAsync("alice")).ConcurrencyStamp);
-        var stepDown = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), (await RowAsync("alice")).Id, (await RowAsync("alice")).ConcurrencyStamp, AdminRoles.Viewer);
-        var removedByBob = await Accounts.RemoveAsync(Principals.Admin("bob"), (await RowAsync("alice")).Id, (await RowAsync("alice")).ConcurrencyStamp);
+        var ownRemoval = await Accounts.RemoveAsync(Principals.Admin("alice"), (await RowAsync("alice")).Id, (await RowAsync("alice")).Stamp);
+        var stepDown = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), (await RowAsync("alice")).Id, (await RowAsync("alice")).Stamp, AdminRoles.Viewer);
+        var removedByBob = await Accounts.RemoveAsync(Principals.Admin("bob"), (await RowAsync("alice")).Id, (await RowAsync("alice")).Stamp);
 
         Assert.Equal(AccountChangeOutcome.OwnAccount, ownRemoval.Outcome);
         Assert.Equal(AccountChangeOutcome.Done, stepDown.Outcome);
@@ -98,9 +98,9 @@ public sealed class AccountManagementTests : IAsyncLifetime
         await AddAsync("bob", AdminRoles.Admin);
         var seenByBoth = await AddAsync("victor", AdminRoles.Viewer);
 
-        var bobFirst = await Accounts.ChangeRoleAsync(Principals.Admin("bob"), seenByBoth.Id, seenByBoth.ConcurrencyStamp, AdminRoles.Admin);
-        var aliceRemoves = await Accounts.RemoveAsync(Principals.Admin("alice"), seenByBoth.Id, seenByBoth.ConcurrencyStamp);
-        var aliceReRoles = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), seenByBoth.Id, seenByBoth.ConcurrencyStamp, AdminRoles.Viewer);
+        var bobFirst = await Accounts.ChangeRoleAsync(Principals.Admin("bob"), seenByBoth.Id, seenByBoth.Stamp, AdminRoles.Admin);
+        var aliceRemoves = await Accounts.RemoveAsync(Principals.Admin("alice"), seenByBoth.Id, seenByBoth.Stamp);
+        var aliceReRoles = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), seenByBoth.Id, seenByBoth.Stamp, AdminRoles.Viewer);
 
         Assert.True(bobFirst.Succeeded);
         Assert.Equal(new AccountChangeResult(AccountChangeOutcome.Conflict, "victor"), aliceRemoves);
@@ -109,12 +109,26 @@ public sealed class AccountManagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailedSignInOfTheAccountAfterThePageLoadedIsNoChangeToIt()
+    {
+        var seen = await AddAsync("victor", AdminRoles.Viewer);
+        using var victorsBrowser = new AdminHttpClient(_factory);
+        await victorsBrowser.SignInAsync("victor", "not the password");
+        Assert.Equal(1, (await RowAsync("victor")).FailedAttempts);
+
+        var promoted = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), seen.Id, seen.Stamp, AdminRoles.Admin);
+
+        Assert.True(promoted.Succeeded, promoted.Outcome.ToString());
+        Assert.Equal(AdminRoles.Admin, (await RowAsync("victor")).Role);
+    }
+
+    [Fact]
     public async Task AnAccountRemovedMeanwhileIsReportedAsGone()
     {
         var victor = await AddAsync("victor", AdminRoles.Viewer);
-        Assert.True((await Accounts.RemoveAsync(Principals.Admin("alice"), victor.Id, victor.ConcurrencyStamp)).Succeeded);
+        Assert.True((await Accounts.RemoveAsync(Principals.Admin("alice"), victor.Id, victor.Stamp)).Succeeded);
 
-        var again = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), victor.Id, victor.ConcurrencyStamp, AdminRoles.Admin);
+        var again = await Accounts.ChangeRoleAsync(Principals.Admin("alice"), victor.Id, victor.Stamp, AdminRoles.Admin);
 
         Assert.Equal(AccountChangeOutcome.NotFound, again.Outcome);
     }
@@ -126,8 +140,8 @@ public sealed class AccountManagementTests : IAsyncLifetime
         var (alice, bob) = (await RowAsync("alice"), await RowAsync("bob"));
 
         var outcomes = await Task.WhenAll(
-            OutcomeAsync(() => Accounts.ChangeRoleAsync(Principals.Admin("alice"), bob.Id, bob.ConcurrencyStamp, AdminRoles.Viewer)),
-            OutcomeAsync(() => Accounts.ChangeRoleAsync(Principals.Admin("bob"), alice.Id, alice.ConcurrencyStamp, AdminRoles.Viewer)));
+            OutcomeAsync(() => Accounts.ChangeRoleAsync(Principals.Admin("alice"), bob.Id, bob.Stamp, AdminRoles.Viewer)),
+            OutcomeAsync(() => Accounts.ChangeRoleAsync(Principals.Admin("bob"), alice.Id, alice.Stamp, AdminRoles.Viewer)));
 
         // One runs first; the other finds its caller no longer an admin (or the target the last one) and changes nothing.
         Assert.Single(outcomes, o => o == "Done");
@@ -146,8 +160,8 @@ public sealed class AccountManagementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await victorsBrowser.GetAsync("/admin/users")).StatusCode);
         Assert.Contains("Add account", await bobsBrowser.GetHtmlAsync("/admin/users"));
 
-        Assert.True((await Accounts.RemoveAsync(Principals.Admin("alice"), victor.Id, victor.ConcurrencyStamp)).Succeeded);
-        Assert.True((await Accounts.ChangeRoleAsync(Principals.Admin("alice"), bob.Id, bob.ConcurrencyStamp, AdminRoles.Viewer)).Succeeded);
+        Assert.True((await Accounts.RemoveAsync(Principals.Admin("alice"), victor.Id, victor.Stamp)).Succeeded);
+        Assert.True((await Accounts.ChangeRoleAsync(Principals.Admin("alice"), bob.Id, bob.Stamp, AdminRoles.Viewer)).Succeeded);
 
         Assert.Equal(HttpStatusCode.Redirect, (await victorsBrowser.GetAsync("/admin/users")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await victorsBrowser.GetAsync("/admin/export/listings.csv")).StatusCode);
@@ -165,8 +179,8 @@ public sealed class AccountManagementTests : IAsyncLifetime
         using var bobsCircuit = await CircuitAsync("bob");
         using var alicesCircuit = await CircuitAsync("alice");
 
-        Assert.True((await Accounts.RemoveAsync(Principals.Admin("alice"), victor.Id, victor.ConcurrencyStamp)).Succeeded);
-        Assert.True((await Accounts.ChangeRoleAsync(Principals.Admin("alice"), bob.Id, bob.ConcurrencyStamp, AdminRoles.Viewer)).Succeeded);
+        Assert.True((await Accounts.RemoveAsync(Principals.Admin("alice"), victor.Id, victor.Stamp)).Succeeded);
+        Assert.True((await Accounts.ChangeRoleAsync(Principals.Admin("alice"), bob.Id, bob.Stamp, AdminRoles.Viewer)).Succeeded);
 
         // Well before the five-minute revalidation.
         Assert.False((await victorsCircuit.SignedOut.WaitAsync(TimeSpan.FromSeconds(10))).Identity?.IsAuthenticated);

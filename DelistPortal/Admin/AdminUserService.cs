@@ -21,7 +21,7 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges
         {
             var roles = await users.GetRolesAsync(user);
             rows.Add(new AdminUserRow(user.Id, user.UserName!, user.Email, roles.FirstOrDefault() ?? "",
-                user.LockoutEnd is { } end && end > time.GetUtcNow(), user.AccessFailedCount, user.ConcurrencyStamp ?? ""));
+                user.LockoutEnd is { } end && end > time.GetUtcNow(), user.AccessFailedCount, user.SecurityStamp ?? ""));
         }
         return rows;
     }
@@ -61,8 +61,8 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges
     }
 
     /// <summary>
-    /// Gives an account the other role. <paramref name="expectedStamp"/> is the account's concurrency stamp as the
-    /// admin saw it: if anyone changed the account since, nothing is changed. The last admin keeps the role. The
+    /// Gives an account the other role. <paramref name="expectedStamp"/> is the account's <see cref="AdminUserRow.Stamp"/>
+    /// as the admin saw it: if anyone changed the account since, nothing is changed. The last admin keeps the role. The
     /// account's security stamp is renewed, so its open sessions end and its next sign-in carries the new role.
     /// </summary>
     public Task<AccountChangeResult> ChangeRoleAsync(ClaimsPrincipal caller, string userId, string expectedStamp, string role)
@@ -96,7 +96,7 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges
 
     /// <summary>
     /// Deletes an account (and its role), unless it is the last admin or the caller's own. Checked against the
-    /// concurrency stamp the admin saw. A deleted account fails its sessions' next check.
+    /// stamp the admin saw. A deleted account fails its sessions' next check.
     /// </summary>
     public Task<AccountChangeResult> RemoveAsync(ClaimsPrincipal caller, string userId, string expectedStamp)
     {
@@ -126,7 +126,7 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges
     /// <summary>
     /// The common part of a role change and a removal, in one transaction. SQLite's transactions take the write lock
     /// at once (BEGIN IMMEDIATE), so two admins changing accounts at the same moment run one after the other: the
-    /// second sees the first's change (a new concurrency stamp, one admin fewer) and is refused, never half-applied.
+    /// second sees the first's change (a new security stamp, one admin fewer) and is refused, never half-applied.
     /// </summary>
     private async Task<AccountChangeResult> ChangeAsync(Blocklist.Actor actor, string userId, string expectedStamp, AccountChange change)
     {
@@ -144,7 +144,7 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges
         {
             return new AccountChangeResult(AccountChangeOutcome.NotFound);
         }
-        if (target.ConcurrencyStamp != expectedStamp)
+        if (target.SecurityStamp != expectedStamp)
         {
             return new AccountChangeResult(AccountChangeOutcome.Conflict, target.UserName);
         }
@@ -172,7 +172,11 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges
     private static async Task<int> AdminCountAsync(UserManager<AdminUser> users) => (await users.GetUsersInRoleAsync(AdminRoles.Admin)).Count;
 }
 
-public sealed record AdminUserRow(string Id, string UserName, string? Email, string Role, bool LockedOut, int FailedAttempts, string ConcurrencyStamp);
+/// <param name="Stamp">
+/// The account's security stamp, which a role change or a new password renews: what an admin's decision was based on.
+/// Not Identity's concurrency stamp, which every failed sign-in of the account also renews.
+/// </param>
+public sealed record AdminUserRow(string Id, string UserName, string? Email, string Role, bool LockedOut, int FailedAttempts, string Stamp);
 
 public enum AccountChangeOutcome
 {

@@ -74,7 +74,7 @@ public sealed class UsersPageTests : AdminComponentTest
         // Bob makes victor an admin while alice's page still shows victor as a viewer.
         var service = Services.GetRequiredService<AdminUserService>();
         var seen = (await service.ListAsync(Caller)).Single(u => u.UserName == "victor");
-        Assert.True((await service.ChangeRoleAsync(Support.Principals.Admin("bob"), seen.Id, seen.ConcurrencyStamp, AdminRoles.Admin)).Succeeded);
+        Assert.True((await service.ChangeRoleAsync(Support.Principals.Admin("bob"), seen.Id, seen.Stamp, AdminRoles.Admin)).Succeeded);
 
         await Button(page.FindAll("button"), "Make victor an Admin").ClickAsync(new MouseEventArgs());
 

@@ -50,14 +50,14 @@ public partial class Users
         {
             return;
         }
-        await RunAsync(user, () => Accounts.ChangeRoleAsync(Caller, user.Id, user.ConcurrencyStamp, role), L["Users_RoleChanged", user.UserName, role]);
+        await RunAsync(user, () => Accounts.ChangeRoleAsync(Caller, user.Id, user.Stamp, role), L["Users_RoleChanged", user.UserName, role]);
     }
 
     private async Task RemoveAsync(AdminUserRow user)
     {
         if (await ConfirmAsync(L["Users_RemoveTitle", user.UserName], L["Users_RemoveConfirm", user.UserName], L["Users_RemoveButton"]))
         {
-            await RunAsync(user, () => Accounts.RemoveAsync(Caller, user.Id, user.ConcurrencyStamp), L["Users_Removed", user.UserName]);
+            await RunAsync(user, () => Accounts.RemoveAsync(Caller, user.Id, user.Stamp), L["Users_Removed", user.UserName]);
         }
     }
 
