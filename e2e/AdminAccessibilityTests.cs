@@ -49,7 +49,7 @@ public sealed class AdminAccessibilityTests(PortalUnderTest portal) : IClassFixt
         // Sign-in is a plain form (static rendering: it sets the cookie), so there is no circuit to wait for.
         await Expect(admin.Page.Locator("h1")).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(admin.Page, "the sign-in page");
-        await admin.SignInAsync("ada", Password, culture);
+        await admin.SignInAsync("ada", Password, culture, portal.RootUri);
 
         foreach (var path in new[] { "/admin", "/admin/requests", "/admin/history", "/admin/import", "/admin/users", "/admin/api-keys" })
         {

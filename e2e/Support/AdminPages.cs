@@ -33,7 +33,9 @@ public sealed class AdminPages(IPage page)
         await page.GetByLabel(french ? "Nom d'utilisateur" : "User name").FillAsync(userName);
         await page.GetByLabel(french ? "Mot de passe" : "Password").FillAsync(password);
         await Button(french ? "Se connecter" : "Sign in").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Commit, not load: the caller waits for what it needs next. Waiting for the load event once timed out in CI
+        // although the sign-in had succeeded (the log said so) and the URL had already changed.
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>Goes to an admin page and waits until the circuit is up.</summary>
