@@ -2,7 +2,6 @@ using System.Net;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.EndToEnd.Support;
-using DelistPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -19,13 +18,11 @@ public sealed class AdminAccessibilityTests(PortalUnderTest portal) : IClassFixt
 
     public async Task InitializeAsync()
     {
-        var accounts = portal.Portal.Services.GetRequiredService<AdminUserService>();
-        if ((await accounts.ListAsync(Principals.Admin("setup"))).Any(u => u.UserName == "ada"))
+        if (!await portal.AddAccountAsync("ada", Password, AdminRoles.Admin))
         {
             return;
         }
-        Assert.True((await accounts.CreateAsync(Principals.Admin("setup"), "ada", "ada@operator.example", Password, AdminRoles.Admin)).Succeeded);
-        Assert.True((await accounts.CreateAsync(Principals.Admin("setup"), "vic", "vic@operator.example", Password, AdminRoles.Viewer)).Succeeded);
+        await portal.AddAccountAsync("vic", Password, AdminRoles.Viewer);
         var blocklist = portal.Portal.Services.GetRequiredService<BlocklistService>();
         var draft = new ListingDraft(IpNetworkInput.Parse("198.51.100.0/26").Network!.Value, ListingReason.SpamTrap, "Hits on three spam traps.", ListingSource.Admin)
         {

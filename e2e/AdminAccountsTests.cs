@@ -1,7 +1,5 @@
 using DelistPortal.Admin;
 using DelistPortal.EndToEnd.Support;
-using DelistPortal.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -15,9 +13,8 @@ public sealed class AdminAccountsTests(PortalUnderTest portal) : IClassFixture<P
     [Fact]
     public async Task ARemovedViewersOpenPageIsSentToSignInAndTheirPasswordNoLongerWorks()
     {
-        var accounts = portal.Portal.Services.GetRequiredService<AdminUserService>();
-        Assert.True((await accounts.CreateAsync(Principals.Admin("setup"), "grace", "grace@operator.example", Password, AdminRoles.Admin)).Succeeded);
-        Assert.True((await accounts.CreateAsync(Principals.Admin("setup"), "victor", "victor@operator.example", Password, AdminRoles.Viewer)).Succeeded);
+        Assert.True(await portal.AddAccountAsync("grace", Password, AdminRoles.Admin));
+        Assert.True(await portal.AddAccountAsync("victor", Password, AdminRoles.Viewer));
         await using var graceContext = await portal.Browser.NewContextAsync();
         await using var victorContext = await portal.Browser.NewContextAsync();
         var grace = new AdminPages(await graceContext.NewPageAsync());

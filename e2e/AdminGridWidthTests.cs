@@ -2,7 +2,6 @@ using System.Net;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.EndToEnd.Support;
-using DelistPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -21,12 +20,10 @@ public sealed class AdminGridWidthTests(PortalUnderTest portal) : IClassFixture<
     public async Task InitializeAsync()
     {
         // Once per portal (the fixture is shared by the test cases).
-        var accounts = portal.Portal.Services.GetRequiredService<AdminUserService>();
-        if ((await accounts.ListAsync(Principals.Admin("setup"))).Any(u => u.UserName == "grace"))
+        if (!await portal.AddAccountAsync("grace", Password, AdminRoles.Admin))
         {
             return;
         }
-        Assert.True((await accounts.CreateAsync(Principals.Admin("setup"), "grace", "grace@operator.example", Password, AdminRoles.Admin)).Succeeded);
         var blocklist = portal.Portal.Services.GetRequiredService<BlocklistService>();
         var now = DateTimeOffset.UtcNow;
         var details = new[]

@@ -1,4 +1,6 @@
+using DelistPortal.Admin;
 using DelistPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace DelistPortal.EndToEnd.Support;
@@ -64,6 +66,23 @@ public class PortalUnderTest : IAsyncLifetime
         _playwright?.Dispose();
         await Portal.DisposeAsync();
         await Smtp.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Creates an admin-area account through the service (skipping the setup link), as an admin would. False when the
+    /// account is already there: test classes share the portal, so seeding runs once for all their cases.
+    /// </summary>
+    public async Task<bool> AddAccountAsync(string userName, string password, string role)
+    {
+        var accounts = Portal.Services.GetRequiredService<AdminUserService>();
+        var caller = Principals.Admin("setup");
+        if ((await accounts.ListAsync(caller)).Any(u => u.UserName == userName))
+        {
+            return false;
+        }
+        var created = await accounts.CreateAsync(caller, userName, $"{userName}@operator.example", password, role);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors));
+        return true;
     }
 
     /// <summary>Opens a page and waits until the circuit is up: clicks before that would be lost.</summary>
