@@ -1,5 +1,7 @@
 using System.Net;
 using DelistPortal.Blocklist;
+using DelistPortal.Blocklist.Index;
+using DelistPortal.ChangeLog;
 using DelistPortal.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -156,7 +158,11 @@ public sealed class BlocklistServiceTests : IDisposable
     public async Task ABatchThatMeetsAListingMadeMeanwhileReportsItAndListsTheRest()
     {
         var meanwhile = new BeforeTheNextTransaction();
-        using var database = new TemporaryDatabase(_harness.Synchronizer, meanwhile);
+        var index = new BlocklistIndex(_harness.Clock);
+        ChangeLogFollower? follower = null;
+        using var database = new TemporaryDatabase(new ChangeLogCommitSignal(() => follower), meanwhile);
+        follower = DelistingHarness.FollowerOf(database, index, _harness.Clock);
+        await follower.LoadAsync();
         var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance);
         // After the batch has looked for earlier listings, and before it writes, Bob lists one of its networks.
         meanwhile.Run = () => blocklist.ListAsync(Draft("203.0.113.8"), Bob, null);
@@ -167,7 +173,7 @@ public sealed class BlocklistServiceTests : IDisposable
         await using var db = database.CreateDbContext();
         Assert.Equal(["203.0.113.8", "203.0.113.7", "203.0.113.9"], await db.Listings.OrderBy(l => l.Id).Select(l => l.Network).ToListAsync());
         Assert.Equal(["bob", "alice", "alice"], await db.ListingEvents.OrderBy(e => e.Id).Select(e => e.ActorName).ToListAsync());
-        Assert.All(["203.0.113.7", "203.0.113.8", "203.0.113.9"], a => Assert.True(_harness.Index.TryFindMostSpecific(IPAddress.Parse(a), out _)));
+        Assert.All(["203.0.113.7", "203.0.113.8", "203.0.113.9"], a => Assert.True(index.TryFindMostSpecific(IPAddress.Parse(a), out _)));
     }
 
     /// <summary>Runs <see cref="Run"/> once, just before the next transaction begins (on another context, so no lock is held).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
+using DelistPortal.ChangeLog;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
@@ -21,8 +22,10 @@ public sealed class DelistingHarness : IDisposable
     public DelistingHarness()
     {
         Index = new BlocklistIndex(Clock);
-        Synchronizer = new ListingIndexSynchronizer(Index);
-        Database = new TemporaryDatabase(Synchronizer);
+        ChangeLogFollower? follower = null;
+        Database = new TemporaryDatabase(new ChangeLogCommitSignal(() => follower));
+        Follower = follower = NewFollower(Index);
+        Follower.LoadAsync().GetAwaiter().GetResult();
         var services = new ServiceCollection();
         Register(services);
         _services = services.BuildServiceProvider();
@@ -36,6 +39,7 @@ public sealed class DelistingHarness : IDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(Database);
         services.AddSingleton(Index);
+        services.AddSingleton(Follower);
         services.AddSingleton<IMailSender>(Mail);
         services.AddOptions<PortalOptions>().Configure(o => o.PublicBaseUrl = "https://delist.example.net/portal/");
         services.AddOptions<DelistingOptions>();
@@ -70,7 +74,18 @@ public sealed class DelistingHarness : IDisposable
     /// <summary>The in-memory index, kept in step with <see cref="Database"/> as in the app.</summary>
     public BlocklistIndex Index { get; }
 
-    public ListingIndexSynchronizer Synchronizer { get; }
+    /// <summary>This "process's" follower of the change log: the harness's own commits reach <see cref="Index"/> through it.</summary>
+    public ChangeLogFollower Follower { get; }
+
+    /// <summary>A follower of the same database for another index: what a second portal process would hold.</summary>
+    public ChangeLogFollower NewFollower(BlocklistIndex index, params IChangeLogSubscriber[] others) => FollowerOf(Database, index, Clock, others);
+
+    /// <summary>A follower of <paramref name="database"/> that keeps <paramref name="index"/> (and any others) in step, as the app wires it.</summary>
+    public static ChangeLogFollower FollowerOf(TemporaryDatabase database, BlocklistIndex index, TimeProvider clock, params IChangeLogSubscriber[] others) => new(
+        database,
+        [new ListingIndexFollower(database, index, clock), .. others],
+        Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<ChangeLogFollower>.Instance);
 
     public RecordingMailSender Mail { get; } = new();
 

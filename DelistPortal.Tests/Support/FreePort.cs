@@ -12,4 +12,22 @@ public static class FreePort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>A loopback port free for both TCP and UDP right now (a DNS server listens on both).</summary>
+    public static int TcpAndUdp()
+    {
+        while (true)
+        {
+            var port = Tcp();
+            try
+            {
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for UDP: try another.
+            }
+        }
+    }
 }

@@ -49,6 +49,7 @@ public static class AdminHostingExtensions
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AdminAuthenticationStateProvider>();
         services.AddSingleton<AccountChanges>();
+        services.AddSingleton<ChangeLog.IChangeLogSubscriber, AccountChangeFollower>();
 
         services.AddSingleton<FirstAdminSetup>();
         services.AddHostedService<FirstAdminSetupNotice>();

@@ -9,7 +9,7 @@ namespace DelistPortal.Admin;
 /// Admins add, re-role, unlock and remove accounts. A scope (and so a DbContext) per operation, never one per circuit.
 /// Accounts have no history table (the history is of listings): each change is a log line with who made it.
 /// </summary>
-public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges changes, TimeProvider time, ILogger<AdminUserService> logger)
+public sealed class AdminUserService(IServiceScopeFactory scopes, TimeProvider time, ILogger<AdminUserService> logger)
 {
     public async Task<IReadOnlyList<AdminUserRow>> ListAsync(ClaimsPrincipal caller)
     {
@@ -164,8 +164,9 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, AccountChanges
             }
             return new AccountChangeResult(concurrency ? AccountChangeOutcome.Conflict : AccountChangeOutcome.Failed, target.UserName);
         }
+        // The commit writes the change log (a trigger), which tells this process's open circuits and every other
+        // process's at once.
         await transaction.CommitAsync();
-        changes.Publish(target.Id);
         return new AccountChangeResult(AccountChangeOutcome.Done, target.UserName);
     }
 

@@ -1,28 +1,27 @@
 using System.Security.Cryptography;
 using System.Text;
+using DelistPortal.Data;
 using DelistPortal.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Admin;
 
 /// <summary>
-/// There is no default account. While no admin exists, the portal logs one setup link at start-up: a random token
-/// (256 bits) valid for one hour that creates the first admin, once. Only the token's SHA-256 is kept, in memory;
-/// a restart issues a new link.
+/// There is no default account. While no admin exists, each portal process logs one setup link at start-up: a random
+/// token (256 bits) valid for one hour that creates the first admin, once. Only the token's SHA-256 is kept, in the
+/// database, so a link logged by one process works on every process; the first admin created consumes every link.
 /// </summary>
 public sealed class FirstAdminSetup(
     IServiceScopeFactory scopes,
+    IDbContextFactory<PortalDbContext> dbFactory,
     TimeProvider time,
     IOptions<PortalOptions> portal,
     ILogger<FirstAdminSetup> logger)
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(1);
-
-    private readonly Lock _lock = new();
-    private byte[]? _tokenHash;
-    private DateTimeOffset _expiresAt;
 
     /// <summary>Makes sure both roles exist; if no admin does, issues a setup token and logs its link.</summary>
     public async Task AnnounceIfNeededAsync(CancellationToken cancellationToken = default)
@@ -31,9 +30,10 @@ public sealed class FirstAdminSetup(
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in AdminRoles.All)
         {
-            if (!await roles.RoleExistsAsync(role))
+            // Two processes starting together may both create it: the loser's unique-name error is expected.
+            if (!await roles.RoleExistsAsync(role) && !(await CreateRoleAsync(roles, role)) && !await roles.RoleExistsAsync(role))
             {
-                await roles.CreateAsync(new IdentityRole(role));
+                throw new InvalidOperationException($"The role {role} could not be created.");
             }
         }
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
@@ -42,41 +42,53 @@ public sealed class FirstAdminSetup(
             return;
         }
         var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        lock (_lock)
+        var now = time.GetUtcNow();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            _tokenHash = Hash(token);
-            _expiresAt = time.GetUtcNow() + LinkLifetime;
+            await db.AdminSetupTokens.Where(t => t.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+            db.AdminSetupTokens.Add(new AdminSetupToken { TokenHash = Hash(token), ExpiresAt = now + LinkLifetime });
+            await db.SaveChangesAsync(cancellationToken);
         }
         var link = new Uri(portal.Value.GetPublicBaseUri(), $"admin/setup?token={token}");
         // The one place the token is ever written: the operator needs the link. It works once, for one hour.
         logger.LogWarning("No admin account exists. Create the first one within an hour (the link works once): {SetupLink}", link.AbsoluteUri);
     }
 
-    /// <summary>Whether a token is the current, unexpired setup token. Compared in constant time.</summary>
-    public bool IsValid(string? token)
+    /// <summary>
+    /// Whether a token is an issued, unexpired setup token. The database compares SHA-256 hashes of a 256-bit random
+    /// token, so the time the comparison takes tells an attacker nothing useful.
+    /// </summary>
+    public async Task<bool> IsValidAsync(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 100)
+        if (!IsWellFormed(token))
         {
             return false;
         }
-        lock (_lock)
-        {
-            return _tokenHash is not null && time.GetUtcNow() < _expiresAt &&
-                   CryptographicOperations.FixedTimeEquals(_tokenHash, Hash(token));
-        }
+        var hash = Hash(token!);
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.AdminSetupTokens.AnyAsync(t => t.TokenHash == hash && t.ExpiresAt > now);
     }
 
-    /// <summary>Creates the first admin with the setup token, which then stops working.</summary>
+    /// <summary>Creates the first admin with the setup token; then no setup link works any more.</summary>
     public async Task<SetupResult> CreateFirstAdminAsync(string? token, string userName, string email, string password)
     {
-        lock (_lock)
+        if (!IsWellFormed(token))
         {
-            if (!IsValid(token))
+            return new SetupResult(false, ["SetupLinkInvalid"]);
+        }
+        var hash = Hash(token!);
+        var now = time.GetUtcNow();
+        DateTimeOffset expiresAt;
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            var issued = await db.AdminSetupTokens.Where(t => t.TokenHash == hash && t.ExpiresAt > now).Select(t => (DateTimeOffset?)t.ExpiresAt).FirstOrDefaultAsync();
+            // Single use across processes and racing forms: one statement takes every link; a second finds none.
+            if (issued is null || await db.AdminSetupTokens.ExecuteDeleteAsync() == 0)
             {
                 return new SetupResult(false, ["SetupLinkInvalid"]);
             }
-            // Single use, even if two forms race: the second sees no token.
-            _tokenHash = null;
+            expiresAt = issued.Value;
         }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
@@ -84,21 +96,34 @@ public sealed class FirstAdminSetup(
         {
             return new SetupResult(false, ["SetupLinkInvalid"]);
         }
-        var user = new AdminUser { UserName = userName.Trim(), Email = email.Trim(), CreatedAt = time.GetUtcNow() };
+        var user = new AdminUser { UserName = userName.Trim(), Email = email.Trim(), CreatedAt = now };
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
             // Let the operator correct the form with the same link.
-            lock (_lock)
-            {
-                _tokenHash = Hash(token!);
-            }
+            await using var db = await dbFactory.CreateDbContextAsync();
+            db.AdminSetupTokens.Add(new AdminSetupToken { TokenHash = hash, ExpiresAt = expiresAt });
+            await db.SaveChangesAsync();
             return new SetupResult(false, created.Errors.Select(e => e.Description).ToList());
         }
         await users.AddToRoleAsync(user, AdminRoles.Admin);
         logger.LogInformation("The first admin account {UserName} was created through the setup link", user.UserName);
         return new SetupResult(true, []);
     }
+
+    private static async Task<bool> CreateRoleAsync(RoleManager<IdentityRole> roles, string role)
+    {
+        try
+        {
+            return (await roles.CreateAsync(new IdentityRole(role))).Succeeded;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsWellFormed(string? token) => !string.IsNullOrEmpty(token) && token.Length <= 100;
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }

@@ -99,7 +99,6 @@ public sealed class BlocklistService(
                 await ListingBulkInsert.InsertEventsAsync(db, added
                     .Select(a => ListingEvent.For(a.Listing, a.Kind, actor, now, clientAddress, drafts[a.Index].Detail.Trim()))
                     .ToList(), cancellationToken);
-                ListingIndexSynchronizer.InsertedWithSql(db, listings);
                 await transaction.CommitAsync(cancellationToken);
             }
             catch (SqliteException ex) when (PortalDbContext.IsUniqueViolation(ex))

@@ -1,4 +1,5 @@
 using DelistPortal.Blocklist.Index;
+using DelistPortal.ChangeLog;
 using DelistPortal.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,8 @@ namespace DelistPortal.Data;
 public static class DatabaseInitializer
 {
     /// <summary>
-    /// Creates the data folder, applies migrations, turns on WAL, seeds demo data into a new database and loads the
-    /// in-memory index of active listings.
+    /// Creates the data folder, applies migrations, turns on WAL and seeds demo data into a new database — one process
+    /// at a time (<see cref="StartupLock"/>) — then loads this process's state from the change log's position on.
     /// </summary>
     public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -19,28 +20,37 @@ public static class DatabaseInitializer
         var portal = services.GetRequiredService<IOptions<PortalOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource is { Length: > 0 } file &&
-            Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
-        {
-            Directory.CreateDirectory(folder);
-            logger.LogInformation("Database: {File}", Path.GetFullPath(file));
-        }
-        // WAL lets the lookups read while a delist writes; the setting is stored in the file.
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
-
         var time = services.GetRequiredService<TimeProvider>();
-        if (portal.SeedDemoData)
+
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            await DemoData.SeedAsync(db, time, logger, cancellationToken);
+            using var startupLock = await LockDatabaseFileAsync(db, logger, cancellationToken);
+            // WAL lets the lookups read while a delist writes; the setting is stored in the file.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+            if (portal.SeedDemoData)
+            {
+                await DemoData.SeedAsync(db, time, logger, cancellationToken);
+            }
         }
 
         var started = time.GetTimestamp();
-        await services.GetRequiredService<ListingIndexSynchronizer>().LoadAsync(db, time.GetUtcNow(), cancellationToken);
-        logger.LogInformation("Loaded {Count} active listing(s) into the lookup index in {Elapsed:0} ms",
-            services.GetRequiredService<BlocklistIndex>().Count, time.GetElapsedTime(started).TotalMilliseconds);
+        var follower = services.GetRequiredService<ChangeLogFollower>();
+        await follower.LoadAsync(cancellationToken);
+        logger.LogInformation("Loaded {Count} active listing(s) into the lookup index in {Elapsed:0} ms; following the change log from position {Position}",
+            services.GetRequiredService<BlocklistIndex>().Count, time.GetElapsedTime(started).TotalMilliseconds, follower.Position);
+    }
+
+    private static async Task<StartupLock?> LockDatabaseFileAsync(PortalDbContext db, ILogger logger, CancellationToken cancellationToken)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        if (dataSource is not { Length: > 0 } || dataSource == ":memory:" || Path.GetDirectoryName(Path.GetFullPath(dataSource)) is not { } folder)
+        {
+            return null;
+        }
+        Directory.CreateDirectory(folder);
+        logger.LogInformation("Database: {File}", Path.GetFullPath(dataSource));
+        return await StartupLock.AcquireAsync(Path.GetFullPath(dataSource), logger, cancellationToken);
     }
 }

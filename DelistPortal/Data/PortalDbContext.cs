@@ -1,6 +1,7 @@
 using DelistPortal.Admin;
 using DelistPortal.Api;
 using DelistPortal.Blocklist;
+using DelistPortal.ChangeLog;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -24,6 +25,13 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>Every committed change, in commit order, for the processes that follow the database (written by triggers).</summary>
+    public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
+
+    public DbSet<ChangeLogHorizon> ChangeLogHorizon => Set<ChangeLogHorizon>();
+
+    public DbSet<AdminSetupToken> AdminSetupTokens => Set<AdminSetupToken>();
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>

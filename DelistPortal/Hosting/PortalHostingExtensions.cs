@@ -2,6 +2,7 @@ using DelistPortal.Admin;
 using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
+using DelistPortal.ChangeLog;
 using DelistPortal.Components;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
@@ -18,19 +19,21 @@ using MudBlazor.Services;
 
 namespace DelistPortal.Hosting;
 
+/// <summary>The roles this process was started with, for the code that runs after the container is built.</summary>
+public sealed record ProcessRoles(PortalRoles Roles);
+
 public static class PortalHostingExtensions
 {
     /// <summary>Checks that must pass before the portal takes traffic (<c>/health/ready</c>).</summary>
     private const string ReadyTag = "ready";
 
-    /// <summary>Every registration of the portal, in one place.</summary>
+    /// <summary>Every registration of the portal, in one place; what runs depends on the process's <see cref="PortalRoles"/>.</summary>
     public static WebApplicationBuilder AddDelistPortal(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddOperatorSettings(builder.Environment);
-        // Serves MudBlazor's files from the package cache when the app runs unpublished, whatever the environment.
-        builder.WebHost.UseStaticWebAssets();
-
+        var roles = PortalRoleNames.FromConfiguration(builder.Configuration);
         var services = builder.Services;
+        services.AddSingleton(new ProcessRoles(roles));
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SubmissionLimitOptions>().BindConfiguration(SubmissionLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -38,18 +41,21 @@ public static class PortalHostingExtensions
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DnsblOptions>().BindConfiguration(DnsblOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DnsblOptions>, DnsblOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddLocalization();
-        services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
 
-        services.AddSingleton(provider => new BlocklistIndex(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ListingIndexSynchronizer>();
+        // The database, and the change log that keeps this process's in-memory state in step with it.
+        services.AddSingleton(provider => new ChangeLogCommitSignal(provider.GetService<ChangeLogFollower>));
         services.AddDbContextFactory<PortalDbContext>((provider, options) => options
             .UseSqlite(DatabaseConnection.ConnectionString(builder.Configuration, provider.GetRequiredService<IOptions<PortalOptions>>().Value))
-            .AddInterceptors(provider.GetRequiredService<ListingIndexSynchronizer>()));
+            .AddInterceptors(provider.GetRequiredService<ChangeLogCommitSignal>()));
+        services.AddSingleton<ChangeLogFollower>();
+        services.AddHostedService(provider => provider.GetRequiredService<ChangeLogFollower>());
+        services.AddSingleton(provider => new BlocklistIndex(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChangeLogSubscriber, ListingIndexFollower>();
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddHealthChecks()
@@ -59,7 +65,6 @@ public static class PortalHostingExtensions
         services.AddSingleton<MailTemplateRenderer>();
         services.AddSingleton<MailOutbox>();
         services.AddSingleton<OutboxSender>();
-        services.AddHostedService(provider => provider.GetRequiredService<OutboxSender>());
         services.AddSingleton(provider => new MailboxFolder(
             Path.Combine(provider.GetRequiredService<IOptions<PortalOptions>>().Value.DataDirectoryPath, "mailbox"),
             provider.GetRequiredService<TimeProvider>()));
@@ -71,23 +76,45 @@ public static class PortalHostingExtensions
 
         services.AddSingleton<ListingPolicy>();
         services.AddSingleton<BlocklistService>();
-        services.AddHostedService<ListingExpiryWorker>();
-
         services.AddSingleton<SubmissionLimits>();
         services.AddSingleton<DnsblServer>();
-        services.AddHostedService(provider => provider.GetRequiredService<DnsblServer>());
-        services.AddPortalApi();
 
-        services.AddScoped<ConfirmationMailer>();
-        services.AddScoped<DelistService>();
-        services.AddScoped<RequestStatusQuery>();
-
-        services.AddAdminArea();
+        if (roles.HasFlag(PortalRoles.Web))
+        {
+            // Serves MudBlazor's files from the package cache when the app runs unpublished, whatever the environment.
+            builder.WebHost.UseStaticWebAssets();
+            services.AddRazorComponents().AddInteractiveServerComponents();
+            services.AddMudServices();
+            services.AddPortalApi();
+            services.AddScoped<ConfirmationMailer>();
+            services.AddScoped<DelistService>();
+            services.AddScoped<RequestStatusQuery>();
+            services.AddAdminArea();
+        }
+        if (roles.HasFlag(PortalRoles.Dnsbl))
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<DnsblServer>());
+        }
+        if (roles.HasFlag(PortalRoles.Worker))
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<OutboxSender>());
+            services.AddSingleton<IChangeLogSubscriber, OutboxFollower>();
+            services.AddHostedService<ListingExpiryWorker>();
+            services.AddHostedService<ChangeLogPruner>();
+        }
         return builder;
     }
 
     public static WebApplication UseDelistPortal(this WebApplication app)
     {
+        var roles = app.Services.GetRequiredService<ProcessRoles>().Roles;
+        if (!roles.HasFlag(PortalRoles.Web))
+        {
+            // A DNSBL or worker process answers health checks only.
+            MapHealthChecks(app);
+            LogRoles(app, roles);
+            return app;
+        }
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -106,22 +133,36 @@ public static class PortalHostingExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        MapHealthChecks(app);
         app.MapStaticAssets();
         app.MapPortalApi();
         app.MapCultureSwitch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdminEndpoints();
 
-        LogMailMode(app);
+        LogRoles(app, roles);
         return app;
     }
 
-    private static void LogMailMode(WebApplication app)
+    private static void MapHealthChecks(WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+    }
+
+    private static void LogRoles(WebApplication app, PortalRoles roles)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DelistPortal");
+        logger.LogInformation("This process's roles (Portal:Roles): {Roles}", roles);
+        if (roles.HasFlag(PortalRoles.Web) || roles.HasFlag(PortalRoles.Worker))
+        {
+            LogMailMode(app, logger);
+        }
+    }
+
+    private static void LogMailMode(WebApplication app, ILogger logger)
     {
         var mail = app.Services.GetRequiredService<IOptions<MailOptions>>().Value;
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DelistPortal");
         if (mail.UsesSmtp)
         {
             logger.LogInformation("Mail goes out through {Host}:{Port} ({Security})", mail.Smtp.Host, mail.Smtp.Port, mail.Smtp.Security);

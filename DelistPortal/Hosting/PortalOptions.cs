@@ -19,6 +19,10 @@ public sealed class PortalOptions
     /// <summary>Seed a new database with a few listings on documentation ranges so the flow can be tried at once.</summary>
     public bool SeedDemoData { get; set; } = true;
 
+    /// <summary>What this process does: "web", "dnsbl" and "worker", comma-separated (see <see cref="PortalRoles"/>).</summary>
+    [Required]
+    public string Roles { get; set; } = PortalRoleNames.Default;
+
     public string DataDirectoryPath => Path.GetFullPath(DataDirectory);
 
     /// <summary>The base URL with a trailing slash, ready for relative links. A method: validation reads every property.</summary>

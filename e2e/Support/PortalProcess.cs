@@ -6,14 +6,21 @@ namespace DelistPortal.EndToEnd.Support;
 
 /// <summary>
 /// The portal as its own operating-system process (`dotnet DelistPortal.dll`), so a test can kill it with SIGKILL
-/// and start it again on the same data folder and port.
+/// and start it again on the same data folder and port — or start several on one database, with their own roles
+/// and their own DNSBL port (<paramref name="dnsblPort"/>; 0 lets the system choose).
 /// </summary>
-public sealed class PortalProcess(string dataFolder, int port, int smtpPort) : IAsyncDisposable
+public sealed class PortalProcess(string dataFolder, int port, int smtpPort, string roles = "web,dnsbl,worker", int dnsblPort = 0) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
     public Uri RootUri { get; } = new($"http://127.0.0.1:{port}/");
+
+    /// <summary>Where this process's DNSBL answers (with a <paramref name="dnsblPort"/> given).</summary>
+    public System.Net.IPEndPoint DnsblEndPoint { get; } = new(System.Net.IPAddress.Loopback, dnsblPort);
+
+    /// <summary>The operating-system process id while it runs.</summary>
+    public int? ProcessId => _process?.Id;
 
     public string Output => string.Join('\n', _output);
 
@@ -31,7 +38,8 @@ public sealed class PortalProcess(string dataFolder, int port, int smtpPort) : I
                      "DelistPortal.dll", "--urls", RootUri.AbsoluteUri.TrimEnd('/'),
                      "--Portal:DataDirectory", dataFolder, "--Portal:PublicBaseUrl", RootUri.AbsoluteUri,
                      "--Mail:Smtp:Host", "127.0.0.1", "--Mail:Smtp:Port", smtpPort.ToString(CultureInfo.InvariantCulture),
-                     "--Mail:Smtp:Security", "None", "--Dnsbl:Port", "0",
+                     "--Mail:Smtp:Security", "None", "--Dnsbl:Port", dnsblPort.ToString(CultureInfo.InvariantCulture),
+                     "--Portal:Roles", roles,
                  })
         {
             start.ArgumentList.Add(argument);

@@ -18,6 +18,24 @@ namespace DelistPortal.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("DelistPortal.Admin.AdminSetupToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AdminSetupTokens");
+                });
+
             modelBuilder.Entity("DelistPortal.Admin.AdminUser", b =>
                 {
                     b.Property<string>("Id")
@@ -291,6 +309,54 @@ namespace DelistPortal.Data.Migrations
                     b.HasIndex("RangeStart", "RangeEnd");
 
                     b.ToTable("ListingEvents");
+                });
+
+            modelBuilder.Entity("DelistPortal.ChangeLog.ChangeLogEntry", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValueSql("CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Position");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("ChangeLog", (string)null);
+                });
+
+            modelBuilder.Entity("DelistPortal.ChangeLog.ChangeLogHorizon", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PrunedThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ChangeLogHorizon", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            PrunedThrough = 0L
+                        });
                 });
 
             modelBuilder.Entity("DelistPortal.Data.ListingSearchRow", b =>

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Tests.Blocklist.Index;
 
-/// <summary>The index follows every committed change to the database, whichever service made it.</summary>
-public sealed class ListingIndexSynchronizerTests : IDisposable
+/// <summary>The index follows every committed change to the database, whichever service made it (through the change log).</summary>
+public sealed class ListingIndexFollowerTests : IDisposable
 {
     private static readonly Actor Alice = Actor.Admin("alice");
     private readonly DelistingHarness _harness = new();
@@ -84,18 +84,17 @@ public sealed class ListingIndexSynchronizerTests : IDisposable
     }
 
     [Fact]
-    public async Task ListingsInsertedWithSqlReachTheIndexWhenTheirTransactionCommitsAndNeverAfterARollback()
+    public async Task ListingsInsertedWithTheBatchStatementReachTheIndexWhenTheirTransactionCommitsAndNeverAfterARollback()
     {
         static Listing New(string address) => Listing.Create(IpNetworkInput.Parse(address).Network!.Value, ListingReason.Spam, "x", DelistingHarness.Start);
 
         await using (var db = _harness.Database.CreateDbContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var listings = new[] { New("203.0.113.9"), New("203.0.113.10") };
-            await ListingBulkInsert.InsertListingsAsync(db, listings, CancellationToken.None);
-            ListingIndexSynchronizer.InsertedWithSql(db, listings);
+            await ListingBulkInsert.InsertListingsAsync(db, [New("203.0.113.9"), New("203.0.113.10")], CancellationToken.None);
             await transaction.RollbackAsync();
         }
+        await _harness.Follower.CatchUpAsync();
         Assert.False(Listed("203.0.113.9", out _));
 
         await using (var db = _harness.Database.CreateDbContext())
@@ -103,7 +102,6 @@ public sealed class ListingIndexSynchronizerTests : IDisposable
             await using var transaction = await db.Database.BeginTransactionAsync();
             var listings = new[] { New("203.0.113.9"), New("203.0.113.10") };
             await ListingBulkInsert.InsertListingsAsync(db, listings, CancellationToken.None);
-            ListingIndexSynchronizer.InsertedWithSql(db, listings);
             Assert.False(Listed("203.0.113.9", out _));
             await transaction.CommitAsync();
 
@@ -115,11 +113,10 @@ public sealed class ListingIndexSynchronizerTests : IDisposable
     }
 
     [Fact]
-    public async Task ListingsInsertedWithSqlOutsideATransactionAreRefused()
+    public async Task TheBatchStatementOutsideATransactionIsRefused()
     {
         await using var db = _harness.Database.CreateDbContext();
 
-        Assert.Throws<InvalidOperationException>(() => ListingIndexSynchronizer.InsertedWithSql(db, []));
         await Assert.ThrowsAsync<InvalidOperationException>(() => ListingBulkInsert.InsertListingsAsync(
             db, [Listing.Create(IpNetworkInput.Parse("203.0.113.9").Network!.Value, ListingReason.Spam, "x", DelistingHarness.Start)], CancellationToken.None));
     }
@@ -132,8 +129,7 @@ public sealed class ListingIndexSynchronizerTests : IDisposable
         await _harness.Blocklist.DelistAsync(ended.Id, ended.Version, Alice, "fixed", null);
         var fresh = new BlocklistIndex(_harness.Clock);
 
-        await using var db = _harness.Database.CreateDbContext();
-        await new ListingIndexSynchronizer(fresh).LoadAsync(db, _harness.Clock.GetUtcNow(), CancellationToken.None);
+        await new ListingIndexFollower(_harness.Database, fresh, _harness.Clock).LoadAsync(CancellationToken.None);
 
         Assert.Equal(1, fresh.Count);
         Assert.True(fresh.TryFindMostSpecific(IPAddress.Parse("203.0.113.7"), out _));

@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using ARSoft.Tools.Net.Dns;
+using DelistPortal.EndToEnd.Support;
+using DelistPortal.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace DelistPortal.EndToEnd;
+
+/// <summary>
+/// Three real portal processes on one SQLite file — A with every role, B without the worker, C a DNSBL alone —
+/// started together. Whatever one of them changes, the others' DNSBLs answer it within a second, because each
+/// follows the database's change log.
+/// </summary>
+public sealed class SeveralProcessesTests(SeveralProcesses processes, ITestOutputHelper output) : IClassFixture<SeveralProcesses>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task ProcessesStartingTogetherMigrateAndSeedTheDatabaseOnce()
+    {
+        await using var db = processes.OpenDatabase();
+        Assert.Equal(6L, await db.ScalarAsync("SELECT COUNT(*) FROM Listings WHERE Source = 'Import'"));
+        Assert.Equal(1L, await db.ScalarAsync("SELECT COUNT(*) FROM AspNetRoles WHERE Name = 'Admin'"));
+        foreach (var process in processes.All)
+        {
+            Assert.True(await processes.IsListedAsync(process, "203.0.113.25"), $"{process.RootUri} does not list the demo data");
+        }
+    }
+
+    [Fact]
+    public async Task AListingAddedOnAReachesTheDnsblOfBAndC()
+    {
+        var admin = await processes.SignedInAdminAsync(processes.A);
+        await admin.OpenAsync(processes.A.RootUri, "/admin/listings");
+        await admin.Button("Add").ClickAsync();
+        var dialog = admin.Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("IP address or range").FillAsync("192.0.2.200");
+        await dialog.GetByLabel("Detail").FillAsync("Spam run seen by our sensors.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add listing", Exact = true }).ClickAsync();
+        await Expect(admin.Page.GetByText("192.0.2.200 is now listed.")).ToBeVisibleAsync();
+        var saved = Stopwatch.StartNew();
+
+        foreach (var process in new[] { processes.B, processes.C })
+        {
+            await processes.WaitForAnswerAsync(process, "192.0.2.200", listed: true, Deadline - saved.Elapsed);
+        }
+        output.WriteLine($"Listed on A, answered by B and C after {saved.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task ASendersDelistOnBReachesTheDnsblOfAAndC()
+    {
+        const string address = "203.0.113.7";
+        await using var context = await processes.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(processes.B.RootUri, $"/?ip={address}").AbsoluteUri);
+        await page.Locator("[data-interactive='true']").WaitForAsync();
+        var wizard = new DelistWizardPage(page);
+        await wizard.SubmitAsync("postmaster@sender.example");
+        // B has no worker role: the mail is sent by A's outbox sender, woken through the change log.
+        var mail = await processes.Smtp.WaitForMessageAsync(m => m.To.ToString().Contains("postmaster@sender.example"));
+        var link = MailLinks.ConfirmationLink(mail);
+        Assert.Equal(processes.B.RootUri.Authority, link.Authority);
+        await page.GotoAsync(link.AbsoluteUri);
+        await page.Locator("[data-interactive='true']").WaitForAsync();
+        await Expect(wizard.DelistButton).ToBeVisibleAsync();
+
+        var clicked = Stopwatch.StartNew();
+        await wizard.DelistButton.ClickAsync();
+        foreach (var process in new[] { processes.A, processes.C })
+        {
+            await processes.WaitForAnswerAsync(process, address, listed: false, Deadline - clicked.Elapsed);
+        }
+        output.WriteLine($"Delisted on B, NXDOMAIN from A and C after {clicked.ElapsedMilliseconds} ms");
+        await Expect(page.GetByText($"{address} has been removed from the blocklist")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task AnImportOnAReachesTheDnsblOfC()
+    {
+        var addresses = Enumerable.Range(0, 300).Select(i => $"45.10.{i / 256}.{i % 256}").ToList();
+        var admin = await processes.SignedInAdminAsync(processes.A);
+        await processes.StartImportAsync(admin, processes.A, addresses);
+        await Expect(admin.Page.GetByText(new Regex("^Import finished"))).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var finished = Stopwatch.StartNew();
+
+        foreach (var address in addresses)
+        {
+            await processes.WaitForAnswerAsync(processes.C, address, listed: true, Deadline - finished.Elapsed);
+        }
+        output.WriteLine($"Imported {addresses.Count} rows on A, all answered by C {finished.ElapsedMilliseconds} ms after the import said so");
+    }
+
+    [Fact]
+    public async Task KillingAProcessInTheMiddleOfAnImportLeavesEveryOtherIndexEqualToTheDatabase()
+    {
+        var addresses = Enumerable.Range(0, 40_000).Select(i => $"46.{i / 65536}.{i / 256 % 256}.{i % 256}").ToList();
+        await using var importer = processes.NewProcess("web");
+        await importer.StartAsync();
+        var admin = await processes.SignedInAdminAsync(importer);
+        await processes.StartImportAsync(admin, importer, addresses);
+
+        // Kill it once some batches are committed and before all are.
+        await using (var db = processes.OpenDatabase())
+        {
+            var deadline = Stopwatch.StartNew();
+            long committed;
+            do
+            {
+                committed = await db.ScalarAsync("SELECT COUNT(*) FROM Listings WHERE Network LIKE '46.%'");
+            }
+            while (committed < 2_000 && deadline.Elapsed < TimeSpan.FromSeconds(60));
+            await importer.KillAsync();
+            committed = await db.ScalarAsync("SELECT COUNT(*) FROM Listings WHERE Network LIKE '46.%'");
+            output.WriteLine($"Killed the importing process with {committed} of {addresses.Count} rows committed");
+            Assert.InRange(committed, 2_000, addresses.Count - 1);
+        }
+
+        var committedSet = new HashSet<string>();
+        await using (var db = processes.OpenDatabase())
+        {
+            committedSet.UnionWith(await db.StringsAsync("SELECT Network FROM Listings WHERE Network LIKE '46.%' AND Status = 'Active'"));
+        }
+        foreach (var process in new[] { processes.A, processes.C })
+        {
+            var mismatches = await processes.MismatchesAsync(process, addresses, committedSet, TimeSpan.FromSeconds(5));
+            Assert.True(mismatches.Count == 0, $"{process.RootUri}: {mismatches.Count} addresses differ from the database, e.g. {string.Join(", ", mismatches.Take(5))}");
+        }
+    }
+}
+
+/// <summary>The processes of <see cref="SeveralProcessesTests"/>, their SMTP server, one Chromium, and the shared database file.</summary>
+public sealed class SeveralProcesses : IAsyncLifetime
+{
+    private const string AdminPassword = "a long passphrase for several processes";
+    private readonly string _dataFolder = Directory.CreateTempSubdirectory("delistportal-processes-").FullName;
+    private readonly PortalUnderTest _browserHost = new();
+    private readonly SemaphoreSlim _adminCreated = new(1, 1);
+    private readonly List<PortalProcess> _extra = [];
+    private bool _hasAdmin;
+
+    public SmtpReceiver Smtp { get; private set; } = null!;
+
+    public PortalProcess A { get; private set; } = null!;
+
+    public PortalProcess B { get; private set; } = null!;
+
+    public PortalProcess C { get; private set; } = null!;
+
+    public IReadOnlyList<PortalProcess> All => [A, B, C];
+
+    public IBrowser Browser => _browserHost.Browser;
+
+    public async Task InitializeAsync()
+    {
+        await _browserHost.InitializeAsync();
+        Smtp = await SmtpReceiver.StartNewAsync();
+        A = NewProcess("web,dnsbl,worker");
+        B = NewProcess("web,dnsbl");
+        C = NewProcess("dnsbl");
+        // Together, on a database that does not exist yet: the start-up lock makes them migrate and seed in turn.
+        await Task.WhenAll(A.StartAsync(), B.StartAsync(), C.StartAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _extra)
+        {
+            await process.DisposeAsync();
+        }
+        await Smtp.DisposeAsync();
+        await _browserHost.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataFolder, recursive: true);
+    }
+
+    public PortalProcess NewProcess(string roles)
+    {
+        var process = new PortalProcess(_dataFolder, FreePort.Tcp(), Smtp.Port, roles, FreePort.TcpAndUdp());
+        _extra.Add(process);
+        return process;
+    }
+
+    /// <summary>
+    /// A browser page signed in as the admin. The first call creates the admin with the setup link that process A
+    /// logged, opened on process B: the link's token lives in the database, so any process accepts it.
+    /// </summary>
+    public async Task<AdminPages> SignedInAdminAsync(PortalProcess process)
+    {
+        await _adminCreated.WaitAsync();
+        try
+        {
+            if (!_hasAdmin)
+            {
+                var link = new Uri(Regex.Matches(A.Output, @"http://\S+/admin/setup\?token=[\w-]+").Last().Value);
+                await using var context = await Browser.NewContextAsync();
+                var setup = new AdminPages(await context.NewPageAsync());
+                await setup.Page.GotoAsync(new Uri(B.RootUri, link.PathAndQuery).AbsoluteUri);
+                await setup.UserName.FillAsync("alice");
+                await setup.Page.GetByLabel("Email address").FillAsync("alice@operator.example");
+                await setup.Password.FillAsync(AdminPassword);
+                await setup.Button("Create the admin account").ClickAsync();
+                await Expect(setup.Page.GetByText("The admin account was created")).ToBeVisibleAsync();
+                _hasAdmin = true;
+            }
+        }
+        finally
+        {
+            _adminCreated.Release();
+        }
+        var browserContext = await Browser.NewContextAsync();
+        var admin = new AdminPages(await browserContext.NewPageAsync());
+        await admin.SignInAsync("alice", AdminPassword, "en", process.RootUri);
+        return admin;
+    }
+
+    /// <summary>Uploads a CSV of the addresses on the Import page and presses Import.</summary>
+    public async Task StartImportAsync(AdminPages admin, PortalProcess process, IReadOnlyList<string> addresses)
+    {
+        var csv = new StringBuilder("network,reason,detail\n");
+        foreach (var address in addresses)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{address},Spam,Seen by the sensor network\n");
+        }
+        var file = Path.Combine(_dataFolder, $"import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, csv.ToString());
+        await admin.OpenAsync(process.RootUri, "/admin/import");
+        await admin.Page.Locator("input[type=file]").SetInputFilesAsync(file);
+        var import = admin.Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(@"^Import [\d,\s ]+ rows$") });
+        await Expect(import).ToBeEnabledAsync(new() { Timeout = 60_000 });
+        await import.ClickAsync();
+    }
+
+    public async Task<bool> IsListedAsync(PortalProcess process, string address)
+    {
+        var answer = await new DnsblClient(process.DnsblEndPoint, tcp: false).AskAsync(DnsblClient.NameOf(address, "dnsbl.portal.example"));
+        return answer.ReturnCode switch
+        {
+            ReturnCode.NoError => true,
+            ReturnCode.NxDomain => false,
+            var other => throw new InvalidOperationException($"{process.RootUri} answered {other} for {address}"),
+        };
+    }
+
+    /// <summary>Asks until the DNSBL gives the expected answer; fails when <paramref name="within"/> runs out first.</summary>
+    public async Task WaitForAnswerAsync(PortalProcess process, string address, bool listed, TimeSpan within)
+    {
+        var waited = Stopwatch.StartNew();
+        while (await IsListedAsync(process, address) != listed)
+        {
+            Assert.True(waited.Elapsed < within,
+                $"{process.RootUri}'s DNSBL still answered {(listed ? "NXDOMAIN" : "listed")} for {address} after {waited.ElapsedMilliseconds} ms");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>
+    /// The addresses whose DNSBL answer differs from <paramref name="listed"/>, asked again until they agree or
+    /// <paramref name="within"/> runs out.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MismatchesAsync(PortalProcess process, IReadOnlyList<string> addresses, IReadOnlySet<string> listed, TimeSpan within)
+    {
+        var waited = Stopwatch.StartNew();
+        IReadOnlyList<string> pending = addresses;
+        while (true)
+        {
+            var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
+            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (address, _) =>
+            {
+                if (await IsListedAsync(process, address) != listed.Contains(address))
+                {
+                    mismatches.Add(address);
+                }
+            });
+            if (mismatches.IsEmpty || waited.Elapsed > within)
+            {
+                return [.. mismatches];
+            }
+            pending = [.. mismatches];
+            await Task.Delay(50);
+        }
+    }
+
+    public SharedDatabase OpenDatabase() => new(Path.Combine(_dataFolder, "portal.db"));
+
+    /// <summary>The processes' database file, opened by the test as an operator's script would.</summary>
+    public sealed class SharedDatabase(string file) : IAsyncDisposable
+    {
+        private readonly SqliteConnection _connection = Open(file);
+
+        private static SqliteConnection Open(string file)
+        {
+            var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Default Timeout=30");
+            connection.Open();
+            return connection;
+        }
+
+        public async Task<long> ScalarAsync(string sql)
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        public async Task<List<string>> StringsAsync(string sql)
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                values.Add(reader.GetString(0));
+            }
+            return values;
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+}
