@@ -207,6 +207,24 @@ public sealed class BlocklistServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoWorkersRecordingExpiriesAtOnceRecordEachExpiryOnce()
+    {
+        var drafts = Enumerable.Range(1, 60).Select(i => Draft($"203.0.113.{i}") with { ExpiresAt = DelistingHarness.Start.AddMinutes(10) }).ToList();
+        await Blocklist.ListManyAsync(drafts, Alice, null);
+        _harness.Clock.Advance(TimeSpan.FromMinutes(11));
+        // A second worker process: its own service on the same database.
+        var other = new BlocklistService(_harness.Database, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance);
+
+        var rounds = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => (i % 2 == 0 ? Blocklist : other).RecordExpiriesAsync())));
+        var recorded = rounds.Sum() + await Blocklist.RecordExpiriesAsync() + await other.RecordExpiriesAsync();
+
+        Assert.Equal(60, recorded);
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(60, await db.ListingEvents.CountAsync(e => e.Kind == ListingEventKind.Expired));
+        Assert.Equal(60, await db.Listings.CountAsync(l => l.Status == ListingStatus.Expired));
+    }
+
+    [Fact]
     public async Task AListingStopsMatchingAtItsExpiryAndTheWorkerRecordsIt()
     {
         var listed = await Blocklist.ListAsync(Draft("203.0.113.7") with { ExpiresAt = DelistingHarness.Start.AddMinutes(10) }, Alice, null);
