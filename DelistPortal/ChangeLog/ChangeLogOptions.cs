@@ -8,10 +8,11 @@ public sealed class ChangeLogOptions
 
     /// <summary>
     /// How often a process looks for changes that other processes committed. Its own commits wake it at once; this
-    /// bounds how late a change made elsewhere reaches this process's DNSBL (about half of it on average).
+    /// bounds how late a change made elsewhere reaches this process's DNSBL (about half of it on average). One indexed
+    /// read of the log's tail per poll: about 20 a second costs a process well under 1 % of a core.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Entries older than this are deleted; a process that falls further behind reloads everything.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]

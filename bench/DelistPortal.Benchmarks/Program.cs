@@ -3,10 +3,15 @@ using BenchmarkDotNet.Running;
 using DelistPortal.Benchmarks;
 
 // `-- --filter '*'` runs the BenchmarkDotNet suites; `-- --report` prints the figures BenchmarkDotNet does not give:
-// bytes held per listing, and the distribution of single-change latencies (it reports means of many calls).
+// bytes held per listing, and the distribution of single-change latencies (it reports means of many calls);
+// `-- --processes-report FOLDER [changes]` times changes between real portal processes (ProcessesBench).
 if (args is ["--report", ..])
 {
     IndexReport.Run();
+}
+else if (args is ["--processes-report", var processesFolder, .. var count])
+{
+    await ProcessesBench.RunAsync(processesFolder, count is [var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 1000);
 }
 else if (args is ["--dnsbl-prepare", var folder, ..])
 {

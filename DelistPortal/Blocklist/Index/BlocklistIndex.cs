@@ -64,7 +64,7 @@ public sealed class BlocklistIndex
     /// <summary>Compactions installed so far.</summary>
     internal int CompactionCount => Volatile.Read(ref _compactionCount);
 
-    /// <summary>Replaces every listing. For start-up: builds the whole index in one go.</summary>
+    /// <summary>Replaces every listing. Builds the whole index in one go; a later entry with the same id wins.</summary>
     public void Load(IEnumerable<IndexEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -73,16 +73,19 @@ public sealed class BlocklistIndex
         {
             latest[entry.ListingId] = entry;
         }
-        var v4 = new List<IndexRow<uint>>();
-        var v6 = new List<IndexRow<UInt128>>();
+        var load = new IndexLoad(latest.Count);
         foreach (var entry in latest.Values)
         {
-            AddRow(entry, v4, v6);
+            load.Add(entry);
         }
-        var ids = latest.Keys.ToArray();
-        latest = null;
-        var @base = BuildBase(v4, v6, ids);
+        Load(load);
+    }
 
+    /// <summary>Replaces every listing with rows read straight from storage (each id once): the start-up path.</summary>
+    public void Load(IndexLoad load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        var @base = BuildBase(load.V4, load.V6, [.. load.Ids]);
         lock (_writeLock)
         {
             _generation++;
@@ -397,21 +400,9 @@ public sealed class BlocklistIndex
             ids);
     }
 
-    private static void AddRow(IndexEntry entry, List<IndexRow<uint>> v4, List<IndexRow<UInt128>> v6)
-    {
-        if (TryToV4Row(entry, out var v4Row, out var v6Row))
-        {
-            v4.Add(v4Row);
-        }
-        else
-        {
-            v6.Add(v6Row);
-        }
-    }
-
     /// <summary>Normalizes an entry: host bits cleared, IPv4-mapped IPv6 networks as IPv4.</summary>
     /// <returns>true for IPv4 (<paramref name="v4"/> is set), false for IPv6 (<paramref name="v6"/> is set).</returns>
-    private static bool TryToV4Row(IndexEntry entry, out IndexRow<uint> v4, out IndexRow<UInt128> v6)
+    internal static bool TryToV4Row(IndexEntry entry, out IndexRow<uint> v4, out IndexRow<UInt128> v6)
     {
         var network = entry.Network;
         ArgumentNullException.ThrowIfNull(network.Address, nameof(entry));
@@ -455,7 +446,7 @@ public sealed class BlocklistIndex
         return IsIPv4Mapped(v6);
     }
 
-    private static bool IsIPv4Mapped(UInt128 ipv6) => ipv6 >> 32 == 0xFFFF;
+    internal static bool IsIPv4Mapped(UInt128 ipv6) => ipv6 >> 32 == 0xFFFF;
 
     /// <summary>A change logged during a compaction; <see cref="Entry"/> is null for a removal.</summary>
     private readonly record struct Change(int ListingId, IndexEntry? Entry);

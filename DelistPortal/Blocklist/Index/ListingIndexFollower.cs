@@ -20,20 +20,36 @@ public sealed class ListingIndexFollower(
 
     public string Topic => ChangeLogTopics.Listing;
 
+    /// <summary>
+    /// Reads every listing in one pass over the table (no index: at start most rows are wanted, and a sequential read
+    /// beats a lookup per row) and builds the index from the stored range start and prefix, with no entity, parsed
+    /// address or reason name kept per row.
+    /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var rows = db.Listings.AsNoTracking()
-            .Where(l => l.Status == ListingStatus.Active && (l.ExpiresAt == null || l.ExpiresAt > now))
-            .Select(l => new { l.Id, l.Network, l.Reason, l.ExpiresAt })
-            .AsAsyncEnumerable();
-        var entries = new List<IndexEntry>();
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var load = new IndexLoad();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            entries.Add(new IndexEntry(row.Id, IpNetwork.Parse(row.Network), row.Reason, row.ExpiresAt));
+            var connection = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT Id, RangeStart, PrefixLength, Reason, ExpiresAt, Status FROM Listings";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var active = nameof(ListingStatus.Active);
+            var reasons = Enum.GetValues<ListingReason>().ToDictionary(r => r.ToString());
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                long? expires = reader.IsDBNull(4) ? null : reader.GetInt64(4);
+                if (reader.GetString(5) != active || expires <= now)
+                {
+                    continue;
+                }
+                var reason = reasons.TryGetValue(reader.GetString(3), out var known) ? known : ListingReason.Manual;
+                load.Add(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reason, expires);
+            }
         }
-        index.Load(entries);
+        index.Load(load);
     }
 
     public async Task ApplyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
