@@ -1,0 +1,36 @@
+using Bunit;
+using DelistPortal.Components.Pages.Delist;
+using DelistPortal.Delisting;
+using DelistPortal.Tests.Support;
+
+namespace DelistPortal.Tests.Components;
+
+/// <summary>
+/// Stands in for wwwroot/proof-of-work.js in bunit: answers the request step's <c>solve(challenge)</c> with the number
+/// found by a real solve in C#, or with what a test wants the browser to answer (nothing, a wrong number, a failure).
+/// </summary>
+public sealed class BrowserSolver() : JSRuntimeInvocationHandlerBase<int?>(
+    new InvocationMatcher(invocation => invocation.Identifier == "solve"), isCatchAllHandler: false)
+{
+    /// <summary>What the browser answers for a challenge; a real solve unless a test changes it.</summary>
+    public Func<ProofOfWorkChallenge, int?> Answer { get; set; } = ProofOfWorkSolver.FindNumber;
+
+    /// <summary>Makes the solve fail as a JavaScript error would.</summary>
+    public bool Throws { get; set; }
+
+    /// <summary>Adds the stand-in to a test's JS interop, for the module the request step imports.</summary>
+    public static BrowserSolver AddTo(BunitJSInterop jsInterop)
+    {
+        var solver = new BrowserSolver();
+        jsInterop.SetupModule(BrowserProofOfWork.ModulePath).AddInvocationHandler(solver);
+        return solver;
+    }
+
+    protected override Task<int?> HandleAsync(JSRuntimeInvocation invocation)
+    {
+        _ = base.HandleAsync(invocation);
+        return Throws
+            ? Task.FromException<int?>(new Microsoft.JSInterop.JSException("Worker failed"))
+            : Task.Run(() => Answer((ProofOfWorkChallenge)invocation.Arguments[0]!));
+    }
+}
