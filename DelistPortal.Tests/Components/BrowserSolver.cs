@@ -18,6 +18,9 @@ public sealed class BrowserSolver() : JSRuntimeInvocationHandlerBase<int?>(
     /// <summary>Makes the solve fail as a JavaScript error would.</summary>
     public bool Throws { get; set; }
 
+    /// <summary>While set and not completed, solves wait for it: a slow browser, still solving when Submit is pressed.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     /// <summary>Adds the stand-in to a test's JS interop, for the module the request step imports.</summary>
     public static BrowserSolver AddTo(BunitJSInterop jsInterop)
     {
@@ -29,8 +32,18 @@ public sealed class BrowserSolver() : JSRuntimeInvocationHandlerBase<int?>(
     protected override Task<int?> HandleAsync(JSRuntimeInvocation invocation)
     {
         _ = base.HandleAsync(invocation);
-        return Throws
-            ? Task.FromException<int?>(new Microsoft.JSInterop.JSException("Worker failed"))
-            : Task.Run(() => Answer((ProofOfWorkChallenge)invocation.Arguments[0]!));
+        var challenge = (ProofOfWorkChallenge)invocation.Arguments[0]!;
+        if (Throws)
+        {
+            return Task.FromException<int?>(new Microsoft.JSInterop.JSException("Worker failed"));
+        }
+        // Answered at once unless held: the solve then completes on the renderer, as the JS result would.
+        return Hold is { } hold ? SolveAfterAsync(hold.Task, challenge) : Task.FromResult(Answer(challenge));
+    }
+
+    private async Task<int?> SolveAfterAsync(Task hold, ProofOfWorkChallenge challenge)
+    {
+        await hold;
+        return Answer(challenge);
     }
 }

@@ -99,6 +99,23 @@ public class DelistWizardTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task SubmitWaitsForASolveStillRunningWithTheProgressShown()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        Solver.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wizard = RenderWizard();
+
+        var submitted = SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("[aria-label='Working…']")));
+        Assert.Empty(await Harness.SentMailAsync());
+        Solver.Hold.SetResult();
+        await submitted;
+        wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link", wizard.Markup));
+        Assert.Single(Solver.Invocations);
+    }
+
+    [Fact]
     public async Task WhenTheBrowserCannotSolveTheProofOfWorkNothingIsSentAndTheSenderIsToldClearly()
     {
         await Harness.ListAsync("203.0.113.7");

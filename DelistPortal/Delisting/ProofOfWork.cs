@@ -69,16 +69,13 @@ public sealed class ProofOfWork(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await PurgeExpiredAsync(db, cancellationToken);
-        db.SpentProofsOfWork.Add(new SpentProofOfWork { Challenge = solution!.Challenge, ExpiresAt = expiresAt });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return ProofOfWorkError.None;
-        }
-        catch (DbUpdateException ex) when (PortalDbContext.IsUniqueViolation(ex))
-        {
-            return ProofOfWorkError.Replayed;
-        }
+        // The primary key lets one insert of a challenge through, whichever process tries. ON CONFLICT DO NOTHING rather
+        // than a caught unique violation: a replay is routine, not a database error for the log. (ExpiresAt is stored
+        // as Unix milliseconds, as UtcMillisecondsConverter does for the model.)
+        var inserted = await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO SpentProofsOfWork (Challenge, ExpiresAt) VALUES ({solution!.Challenge}, {expiresAt.ToUnixTimeMilliseconds()}) ON CONFLICT (Challenge) DO NOTHING",
+            cancellationToken);
+        return inserted == 1 ? ProofOfWorkError.None : ProofOfWorkError.Replayed;
     }
 
     private ProofOfWorkError Check(ProofOfWorkSolution? solution, DateTimeOffset now, out DateTimeOffset expiresAt)
