@@ -134,8 +134,10 @@ public sealed class ProofOfWorkFlowTests(PortalUnderTest portal, ITestOutputHelp
         output.WriteLine(report);
         Directory.CreateDirectory(Screenshots.Folder);
         await File.WriteAllTextAsync(Path.Combine(Screenshots.Folder, "proof-of-work-solve-times.txt"), report + "\n");
-        // A phone is slower than this machine: here the mean must stay far below a second.
-        Assert.True(mean < 500, report);
+        // Alone, the mean here is ~0.16 s; inside the whole suite (other test classes and their browsers on the same
+        // 2 cores) ~0.3 s. Over a second would mean a phone waits for seconds: the default is too hard, or the
+        // solver lost its workers.
+        Assert.True(mean < 1000, report);
     }
 
     private sealed class Solve
