@@ -70,7 +70,7 @@ public sealed class ReviewServiceTests : IDisposable
     {
         await _harness.ListAsync("198.51.100.1");
         _harness.Mail.ServerDown = true;
-        await _harness.Service.SubmitAsync("postmaster@sender.example", "198.51.100.1", null);
+        await _harness.SubmitAsync("postmaster@sender.example", "198.51.100.1", null);
         for (var attempt = 0; attempt < 4; attempt++)
         {
             await _harness.DeliverMailAsync();

@@ -84,6 +84,109 @@ public class DelistWizardTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task TheBrowserStartsSolvingTheProofOfWorkAsSoonAsTheStepIsInteractive()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        var wizard = RenderWizard();
+
+        wizard.WaitForAssertion(() => Assert.Single(Solver.Invocations));
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link", wizard.Markup));
+        // The solution prepared while the sender typed was the one used: no second solve.
+        Assert.Single(Solver.Invocations);
+        Assert.DoesNotContain("automatic check", wizard.Markup);
+    }
+
+    [Fact]
+    public async Task SubmitWaitsForASolveStillRunningWithTheProgressShown()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        Solver.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wizard = RenderWizard();
+
+        var submitted = SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("[aria-label='Working…']")));
+        Assert.Empty(await Harness.SentMailAsync());
+        Solver.Hold.SetResult();
+        await submitted;
+        wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link", wizard.Markup));
+        Assert.Single(Solver.Invocations);
+    }
+
+    [Fact]
+    public async Task WhenTheBrowserCannotSolveTheProofOfWorkNothingIsSentAndTheSenderIsToldClearly()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        Solver.Answer = _ => null;
+        var wizard = RenderWizard();
+
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Contains("did not complete the automatic check", wizard.Find("[role=alert]").TextContent));
+        Assert.Empty(await Harness.SentMailAsync());
+
+        // The next press of Submit gets a fresh solve, which now works.
+        Solver.Answer = DelistPortal.Tests.Support.ProofOfWorkSolver.FindNumber;
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+        wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link", wizard.Markup));
+    }
+
+    [Fact]
+    public async Task AWrongAnswerFromTheBrowserOrAScriptIsRefusedByTheService()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        Solver.Answer = challenge => DelistPortal.Tests.Support.ProofOfWorkSolver.FindNumber(challenge) + 1;
+        var wizard = RenderWizard();
+
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Contains("did not complete the automatic check", wizard.Markup));
+        Assert.Empty(await Harness.SentMailAsync());
+    }
+
+    [Fact]
+    public async Task AJavaScriptFailureWhileSolvingGetsTheSameClearMessage()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        Solver.Throws = true;
+        var wizard = RenderWizard();
+
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Contains("did not complete the automatic check", wizard.Markup));
+        Assert.Empty(await Harness.SentMailAsync());
+    }
+
+    [Fact]
+    public async Task ASolutionThatAgedWhileTheSenderWaitedIsSolvedAgainBeforeSubmit()
+    {
+        await Harness.ListAsync("203.0.113.7");
+        var wizard = RenderWizard();
+        wizard.WaitForAssertion(() => Assert.Single(Solver.Invocations));
+
+        Harness.Clock.Advance(TimeSpan.FromMinutes(15));
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link", wizard.Markup));
+        Assert.Equal(2, Solver.Invocations.Count);
+    }
+
+    [Fact]
+    public async Task WithTheProofOfWorkOffTheBrowserIsNotAskedToSolve()
+    {
+        Harness.ConfigureProofOfWork = o => o.Enabled = false;
+        await Harness.ListAsync("203.0.113.7");
+        var wizard = RenderWizard();
+
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Contains("We sent a confirmation link", wizard.Markup));
+        Assert.Empty(Solver.Invocations);
+    }
+
+    [Fact]
     public async Task ResendTooSoonSaysWhenToTryAgain()
     {
         await Harness.ListAsync("203.0.113.7");
@@ -115,7 +218,7 @@ public class DelistWizardTests : PortalComponentTest
     public async Task TheConfirmationLinkShowsTheListingAndTheDelistButton()
     {
         await Harness.ListAsync("203.0.113.7");
-        await Harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        await Harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
         var (reference, token) = await Harness.LastLinkAsync();
 
         var wizard = RenderWizard($"/confirm?request={reference}&token={token}");
@@ -129,7 +232,7 @@ public class DelistWizardTests : PortalComponentTest
     public async Task DelistIpShowsTheOutcomeWithTheReference()
     {
         await Harness.ListAsync("203.0.113.7");
-        await Harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        await Harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
         var (reference, token) = await Harness.LastLinkAsync();
         var wizard = RenderWizard($"/confirm?request={reference}&token={token}");
         wizard.WaitForAssertion(() => Assert.Contains("Delist IP", wizard.Markup));
@@ -147,7 +250,7 @@ public class DelistWizardTests : PortalComponentTest
         var listing = await Harness.ListAsync("203.0.113.7");
         await Harness.Blocklist.EditAsync(listing.Id, listing.Version,
             new DelistPortal.Blocklist.ListingEdit { SelfServiceAllowed = false }, DelistPortal.Blocklist.Actor.Admin("alice"), null);
-        await Harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        await Harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
         var (reference, token) = await Harness.LastLinkAsync();
         var wizard = RenderWizard($"/confirm?request={reference}&token={token}");
         wizard.WaitForAssertion(() => Assert.Contains("Delist IP", wizard.Markup));

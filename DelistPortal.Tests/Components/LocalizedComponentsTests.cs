@@ -81,7 +81,7 @@ public sealed class LocalizedComponentsTests : PortalComponentTest, IDisposable
     public async Task TheStatusPageShowsTheStateWithoutTheEmailAddress(string culture, DelistRequestState state, string heading)
     {
         await Harness.ListAsync("203.0.113.7");
-        var reference = (await Harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null)).Request!.Reference;
+        var reference = (await Harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null)).Request!.Reference;
         await using (var db = Harness.Database.CreateDbContext())
         {
             (await db.DelistRequests.SingleAsync()).State = state;

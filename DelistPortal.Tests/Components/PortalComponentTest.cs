@@ -8,13 +8,14 @@ namespace DelistPortal.Tests.Components;
 
 /// <summary>
 /// The one MudBlazor setup for component tests: loose JS interop, MudBlazor services, the delisting services on a
-/// temporary database, and a rendered popover provider.
+/// temporary database, a stand-in for the browser's proof-of-work solver, and a rendered popover provider.
 /// </summary>
 public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 {
     protected PortalComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        Solver = BrowserSolver.AddTo(JSInterop);
         Services.AddMudServices();
         Harness.Register(Services);
         // After every Services.Add*: MudBlazor components read the renderer info.
@@ -23,6 +24,9 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     }
 
     protected DelistingHarness Harness { get; } = new();
+
+    /// <summary>The browser's side of the proof of work: solves for real unless a test says otherwise.</summary>
+    protected BrowserSolver Solver { get; }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -25,7 +25,7 @@ public sealed class ConfirmationMailCultureTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         Speak("fr-FR");
-        var submitted = await _harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        var submitted = await _harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
 
         // The outbox sends later, from a thread that speaks English: the request's language still wins.
         Speak("en-US");
@@ -57,7 +57,7 @@ public sealed class ConfirmationMailCultureTests : IDisposable
         await _harness.ListAsync("203.0.113.7");
         Speak(culture);
 
-        await _harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        await _harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
 
         var mail = Assert.Single(await _harness.SentMailAsync());
         Assert.Equal("Confirm the removal of 203.0.113.7 from the blocklist", mail.Subject);

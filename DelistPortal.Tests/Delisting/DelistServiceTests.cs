@@ -17,7 +17,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
 
-        var result = await _harness.Service.SubmitAsync("not an address", "10.0.0.1", "198.51.100.1");
+        var result = await _harness.SubmitAsync("not an address", "10.0.0.1", "198.51.100.1");
 
         Assert.Equal(SubmitOutcome.Invalid, result.Outcome);
         Assert.Equal(EmailAddressError.Malformed, result.EmailError);
@@ -31,7 +31,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
 
-        var result = await _harness.Service.SubmitAsync(Email, "203.0.113.8", null);
+        var result = await _harness.SubmitAsync(Email, "203.0.113.8", null);
 
         Assert.Equal(SubmitOutcome.NotListed, result.Outcome);
         Assert.Equal("203.0.113.8", result.IpAddress);
@@ -44,7 +44,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
 
-        var result = await _harness.Service.SubmitAsync(Email, "::ffff:203.0.113.7", "198.51.100.1");
+        var result = await _harness.SubmitAsync(Email, "::ffff:203.0.113.7", "198.51.100.1");
 
         Assert.Equal(SubmitOutcome.ConfirmationSent, result.Outcome);
         Assert.Equal("203.0.113.7", result.Request!.IpAddress);
@@ -66,9 +66,9 @@ public sealed class DelistServiceTests : IDisposable
     public async Task SubmittingTheSamePairAgainContinuesTheOpenRequest()
     {
         await _harness.ListAsync("203.0.113.7");
-        var first = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var first = await _harness.SubmitAsync(Email, "203.0.113.7", null);
 
-        var second = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var second = await _harness.SubmitAsync(Email, "203.0.113.7", null);
 
         Assert.Equal(first.Request!.Reference, second.Request!.Reference);
         Assert.Single(await _harness.SentMailAsync());
@@ -78,7 +78,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task OpeningTheLinkShowsTheListingAndChangesNothing()
     {
         await _harness.ListAsync("203.0.113.7", reason: ListingReason.SpamTrap);
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
 
         var first = await _harness.Service.OpenAsync(reference, token);
@@ -95,7 +95,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task DelistRemovesTheListingAndRecordsWhoWhenAndFromWhere()
     {
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
         _harness.Clock.Advance(TimeSpan.FromMinutes(4));
 
@@ -122,7 +122,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task DelistRemovesTheRangeThatContainsTheAddress()
     {
         await _harness.ListAsync("198.51.100.0", 24);
-        await _harness.Service.SubmitAsync(Email, "198.51.100.77", null);
+        await _harness.SubmitAsync(Email, "198.51.100.77", null);
         var (reference, token) = await _harness.LastLinkAsync();
 
         var result = await _harness.Service.DelistAsync(reference, token, null);
@@ -135,7 +135,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task TheSameLinkUsedAgainIsRefusedAndChangesNothing()
     {
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
         await _harness.Service.DelistAsync(reference, token, null);
         await _harness.ListAsync("203.0.113.7");
@@ -151,7 +151,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task DelistFailsWhenTheTokenExpired()
     {
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
         _harness.Clock.Advance(TimeSpan.FromMinutes(30));
 
@@ -168,9 +168,9 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         await _harness.ListAsync("203.0.113.25");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (firstReference, _) = await _harness.LastLinkAsync();
-        await _harness.Service.SubmitAsync(Email, "203.0.113.25", null);
+        await _harness.SubmitAsync(Email, "203.0.113.25", null);
         var (_, secondToken) = await _harness.LastLinkAsync();
 
         var result = await _harness.Service.DelistAsync(firstReference, secondToken, null);
@@ -187,7 +187,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task AMadeUpLinkIsRefused(string? reference, string? token)
     {
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
 
         Assert.Equal(ConfirmationStatus.InvalidLink, (await _harness.Service.OpenAsync(reference, token)).Status);
         Assert.Equal(ConfirmationStatus.InvalidLink, (await _harness.Service.DelistAsync(reference, token, null)).Status);
@@ -198,7 +198,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task ResendIsAllowedOnceAMinuteAndThreeTimes()
     {
         await _harness.ListAsync("203.0.113.7");
-        var submitted = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var submitted = await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var reference = submitted.Request!.Reference;
         await _harness.DeliverMailAsync();
 
@@ -221,7 +221,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task OnlyTheNewestMailsLinkWorks()
     {
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, oldToken) = await _harness.LastLinkAsync();
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
         await _harness.Service.ResendAsync(reference);
@@ -237,7 +237,7 @@ public sealed class DelistServiceTests : IDisposable
         await _harness.ListAsync("203.0.113.7");
         _harness.Mail.ServerDown = true;
 
-        var submitted = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var submitted = await _harness.SubmitAsync(Email, "203.0.113.7", null);
         Assert.Empty(await _harness.SentMailAsync());
         _harness.Mail.ServerDown = false;
         Assert.Empty(await _harness.SentMailAsync());
@@ -254,7 +254,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         _harness.Mail.ServerDown = true;
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
 
         for (var attempt = 0; attempt < 6; attempt++)
         {
@@ -277,7 +277,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         _harness.Mail.ServerDown = true;
-        var submitted = await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        var submitted = await _harness.SubmitAsync(Email, "203.0.113.7", null);
         await _harness.DeliverMailAsync();
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
         await _harness.Service.ResendAsync(submitted.Request!.Reference);
@@ -297,7 +297,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task TheOutboxKeepsNoReadableTokenAndNoneAfterSending()
     {
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         await using var db = _harness.Database.CreateDbContext();
         var queued = await db.OutboxMessages.AsNoTracking().SingleAsync();
 
@@ -313,7 +313,7 @@ public sealed class DelistServiceTests : IDisposable
     public async Task ConcurrentDelistClicksChangeThingsExactlyOnce()
     {
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8)
@@ -333,13 +333,13 @@ public sealed class DelistServiceTests : IDisposable
         for (var round = 0; round < 2; round++)
         {
             await _harness.ListAsync("203.0.113.7");
-            await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+            await _harness.SubmitAsync(Email, "203.0.113.7", null);
             var (reference, token) = await _harness.LastLinkAsync();
             Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, token, null)).Status);
             _harness.Clock.Advance(TimeSpan.FromHours(1));
         }
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (lastReference, lastToken) = await _harness.LastLinkAsync();
 
         var refused = await _harness.Service.DelistAsync(lastReference, lastToken, "192.0.2.9");
@@ -360,12 +360,12 @@ public sealed class DelistServiceTests : IDisposable
     {
         _harness.Configure = o => (o.SelfServiceLimit, o.SelfServiceWindow) = (1, TimeSpan.FromDays(1));
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
         await _harness.Service.DelistAsync(reference, token, null);
         _harness.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
         await _harness.ListAsync("203.0.113.7");
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         (reference, token) = await _harness.LastLinkAsync();
 
         Assert.Equal(ConfirmationStatus.Delisted, (await _harness.Service.DelistAsync(reference, token, null)).Status);
@@ -376,7 +376,7 @@ public sealed class DelistServiceTests : IDisposable
     {
         var listing = await _harness.ListAsync("203.0.113.7");
         await _harness.Blocklist.EditAsync(listing.Id, listing.Version, new ListingEdit { SelfServiceAllowed = false }, Actor.Admin("alice"), null);
-        await _harness.Service.SubmitAsync(Email, "203.0.113.7", null);
+        await _harness.SubmitAsync(Email, "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
 
         var result = await _harness.Service.DelistAsync(reference, token, null);

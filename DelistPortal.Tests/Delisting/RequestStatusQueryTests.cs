@@ -13,7 +13,7 @@ public sealed class RequestStatusQueryTests : IDisposable
     private async Task<string> SubmitAsync(string ip = "203.0.113.7")
     {
         await _harness.ListAsync(ip);
-        var result = await _harness.Service.SubmitAsync("postmaster@sender.example", ip, "198.51.100.9");
+        var result = await _harness.SubmitAsync("postmaster@sender.example", ip, "198.51.100.9");
         return result.Request!.Reference;
     }
 

@@ -31,11 +31,11 @@ public sealed class SubmissionLimitsTests : IDisposable
     public async Task AClientIsLimitedAcrossItsAddressFormsAndItsIPv6Slash64(string first, string sameClient)
     {
         await ListAsync("203.0.113.1", "198.51.100.1", "192.0.2.1", "203.0.113.77");
-        Assert.Equal(SubmitOutcome.ConfirmationSent, (await _harness.Service.SubmitAsync("a@one.example", "203.0.113.1", first)).Outcome);
-        Assert.Equal(SubmitOutcome.ConfirmationSent, (await _harness.Service.SubmitAsync("b@two.example", "198.51.100.1", sameClient)).Outcome);
-        Assert.Equal(SubmitOutcome.ConfirmationSent, (await _harness.Service.SubmitAsync("c@three.example", "192.0.2.1", first)).Outcome);
+        Assert.Equal(SubmitOutcome.ConfirmationSent, (await _harness.SubmitAsync("a@one.example", "203.0.113.1", first)).Outcome);
+        Assert.Equal(SubmitOutcome.ConfirmationSent, (await _harness.SubmitAsync("b@two.example", "198.51.100.1", sameClient)).Outcome);
+        Assert.Equal(SubmitOutcome.ConfirmationSent, (await _harness.SubmitAsync("c@three.example", "192.0.2.1", first)).Outcome);
 
-        var refused = await _harness.Service.SubmitAsync("d@four.example", "203.0.113.77", sameClient);
+        var refused = await _harness.SubmitAsync("d@four.example", "203.0.113.77", sameClient);
 
         Assert.Equal(SubmitOutcome.TooManyRequests, refused.Outcome);
         Assert.Equal(DelistingHarness.Start.AddHours(1), refused.RetryAt);
@@ -46,13 +46,13 @@ public sealed class SubmissionLimitsTests : IDisposable
     public async Task AnEmailAddressIsLimitedAndTheSenderLearnsWhenToTryAgain()
     {
         await ListAsync("203.0.113.1", "198.51.100.1", "192.0.2.1");
-        await _harness.Service.SubmitAsync("victim@example.com", "203.0.113.1", "192.0.2.101");
+        await _harness.SubmitAsync("victim@example.com", "203.0.113.1", "192.0.2.101");
         _harness.Clock.Advance(TimeSpan.FromMinutes(10));
-        await _harness.Service.SubmitAsync("victim@example.com", "198.51.100.1", "192.0.2.102");
+        await _harness.SubmitAsync("victim@example.com", "198.51.100.1", "192.0.2.102");
 
-        var refused = await _harness.Service.SubmitAsync("victim@example.com", "192.0.2.1", "192.0.2.103");
+        var refused = await _harness.SubmitAsync("victim@example.com", "192.0.2.1", "192.0.2.103");
         _harness.Clock.Advance(TimeSpan.FromMinutes(50));
-        var later = await _harness.Service.SubmitAsync("victim@example.com", "192.0.2.1", "192.0.2.103");
+        var later = await _harness.SubmitAsync("victim@example.com", "192.0.2.1", "192.0.2.103");
 
         Assert.Equal(SubmitOutcome.TooManyRequests, refused.Outcome);
         Assert.Equal(DelistingHarness.Start.AddHours(1), refused.RetryAt);
@@ -63,10 +63,10 @@ public sealed class SubmissionLimitsTests : IDisposable
     public async Task ATargetAddressIsLimitedWhoeverAsks()
     {
         await ListAsync("203.0.113.1");
-        await _harness.Service.SubmitAsync("a@one.example", "203.0.113.1", "192.0.2.101");
-        await _harness.Service.SubmitAsync("b@two.example", "203.0.113.1", "192.0.2.102");
+        await _harness.SubmitAsync("a@one.example", "203.0.113.1", "192.0.2.101");
+        await _harness.SubmitAsync("b@two.example", "203.0.113.1", "192.0.2.102");
 
-        var refused = await _harness.Service.SubmitAsync("c@three.example", "203.0.113.1", "192.0.2.103");
+        var refused = await _harness.SubmitAsync("c@three.example", "203.0.113.1", "192.0.2.103");
 
         Assert.Equal(SubmitOutcome.TooManyRequests, refused.Outcome);
     }
@@ -77,11 +77,11 @@ public sealed class SubmissionLimitsTests : IDisposable
         await ListAsync("198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4", "198.51.101.1");
         for (var i = 1; i <= 3; i++)
         {
-            await _harness.Service.SubmitAsync($"s{i}@spammer{i}.example", $"198.51.100.{i}", $"192.0.2.{100 + i}");
+            await _harness.SubmitAsync($"s{i}@spammer{i}.example", $"198.51.100.{i}", $"192.0.2.{100 + i}");
         }
 
-        var sameRange = await _harness.Service.SubmitAsync("s4@spammer4.example", "198.51.100.4", "192.0.2.104");
-        var otherRange = await _harness.Service.SubmitAsync("s5@spammer5.example", "198.51.101.1", "192.0.2.105");
+        var sameRange = await _harness.SubmitAsync("s4@spammer4.example", "198.51.100.4", "192.0.2.104");
+        var otherRange = await _harness.SubmitAsync("s5@spammer5.example", "198.51.101.1", "192.0.2.105");
 
         Assert.Equal(SubmitOutcome.TooManyRequests, sameRange.Outcome);
         Assert.Equal(SubmitOutcome.ConfirmationSent, otherRange.Outcome);
@@ -94,7 +94,7 @@ public sealed class SubmissionLimitsTests : IDisposable
         for (var i = 0; i < 5; i++)
         {
             Assert.Equal(SubmitOutcome.ConfirmationSent,
-                (await _harness.Service.SubmitAsync("a@one.example", "203.0.113.1", "192.0.2.101")).Outcome);
+                (await _harness.SubmitAsync("a@one.example", "203.0.113.1", "192.0.2.101")).Outcome);
         }
         Assert.Single(await _harness.SentMailAsync());
     }

@@ -28,11 +28,7 @@ public sealed class ConfirmationMailOverSmtpTests : IAsyncLifetime
         await _smtp.DisposeAsync();
     }
 
-    private async Task<SubmitResult> SubmitAsync(string email, string ip)
-    {
-        using var scope = _portal.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<DelistService>().SubmitAsync(email, ip, "192.0.2.200");
-    }
+    private Task<SubmitResult> SubmitAsync(string email, string ip) => _portal.Services.SubmitSolvedAsync(email, ip, "192.0.2.200");
 
     [Fact]
     public async Task TheConfirmationMailArrivesOverSmtpAndItsLinkShowsTheDelistStep()

@@ -22,7 +22,7 @@ public sealed class ConcurrentWritersTests : IDisposable
         }
 
         var writers = Enumerable.Range(1, 50).Select(i => Task.Run(async () => i <= 25
-            ? (await _harness.Service.SubmitAsync($"postmaster{i}@sender.example", $"203.0.113.{i}", $"192.0.2.{i}")).Outcome.ToString()
+            ? (await _harness.SubmitAsync($"postmaster{i}@sender.example", $"203.0.113.{i}", $"192.0.2.{i}")).Outcome.ToString()
             : (await _harness.Blocklist.ListAsync(
                 new ListingDraft(IpNetworkInput.Parse($"198.51.100.{i}").Network!.Value, ListingReason.Spam, "sensor", ListingSource.Api),
                 Actor.ApiKey("sensor"), null)).Outcome.ToString()));

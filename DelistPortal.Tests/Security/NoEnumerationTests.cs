@@ -15,10 +15,10 @@ public sealed class NoEnumerationTests : IDisposable
         await _harness.ListAsync("203.0.113.7");
         await _harness.ListAsync("203.0.113.8");
         await _harness.ListAsync("203.0.113.9");
-        await _harness.Service.SubmitAsync("known@sender.example", "203.0.113.7", "192.0.2.1");
+        await _harness.SubmitAsync("known@sender.example", "203.0.113.7", "192.0.2.1");
 
-        var known = await _harness.Service.SubmitAsync("known@sender.example", "203.0.113.8", "192.0.2.2");
-        var unknown = await _harness.Service.SubmitAsync("unknown@sender.example", "203.0.113.9", "192.0.2.3");
+        var known = await _harness.SubmitAsync("known@sender.example", "203.0.113.8", "192.0.2.2");
+        var unknown = await _harness.SubmitAsync("unknown@sender.example", "203.0.113.9", "192.0.2.3");
 
         Assert.Equal(unknown.Outcome, known.Outcome);
         Assert.Equal(

@@ -27,13 +27,13 @@ public sealed class SecretsInLogsTests : IAsyncLifetime
         using var client = _portal.CreateClient();
         using var scope = _portal.Services.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<DelistService>();
-        await service.SubmitAsync("postmaster@sender.example", "203.0.113.7", "192.0.2.1");
+        await service.SubmitAsync("postmaster@sender.example", "203.0.113.7", "192.0.2.1", scope.ServiceProvider.IssueAndSolve());
         var link = MailLinks.ConfirmationLink(await _smtp.WaitForMessageAsync(_ => true));
         var query = System.Web.HttpUtility.ParseQueryString(link.Query);
         await client.GetStringAsync(link.PathAndQuery);
         await service.DelistAsync(query["request"], query["token"], "192.0.2.1");
         await _smtp.StopAsync();
-        await service.SubmitAsync("postmaster@sender.example", "192.0.2.14", "192.0.2.1");
+        await service.SubmitAsync("postmaster@sender.example", "192.0.2.14", "192.0.2.1", scope.ServiceProvider.IssueAndSolve());
 
         var logs = string.Join('\n', _portal.Logs.Lines);
         Assert.Contains(query["request"]!, logs);

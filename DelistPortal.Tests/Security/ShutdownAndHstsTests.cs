@@ -13,10 +13,7 @@ public sealed class ShutdownAndHstsTests
         var portal = new PortalFactory(smtp.Port);
         try
         {
-            using (var scope = portal.Services.CreateScope())
-            {
-                await scope.ServiceProvider.GetRequiredService<DelistService>().SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
-            }
+            await portal.Services.SubmitSolvedAsync("postmaster@sender.example", "203.0.113.7", null);
             await smtp.MessageInFlight.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
             // Stop while the mail server is still taking the message: the host waits for the send to finish.

@@ -48,6 +48,8 @@ public sealed class DelistingHarness : IDisposable
         services.AddSingleton<ListingPolicy>();
         services.AddOptions<SubmissionLimitOptions>().Configure(o => ConfigureLimits(o));
         services.AddSingleton<SubmissionLimits>();
+        services.AddOptions<ProofOfWorkOptions>().Configure(o => ConfigureProofOfWork(o));
+        services.AddSingleton<ProofOfWork>();
         services.AddSingleton<BlocklistService>();
         services.AddSingleton<MailTemplateRenderer>();
         services.AddDataProtection();
@@ -66,6 +68,9 @@ public sealed class DelistingHarness : IDisposable
 
     /// <summary>Set before the first service is resolved to change the submission limits for one test.</summary>
     public Action<SubmissionLimitOptions> ConfigureLimits { get; set; } = _ => { };
+
+    /// <summary>Set before the first service is resolved to change the proof of work (on, at the app's default difficulty, unless changed).</summary>
+    public Action<ProofOfWorkOptions> ConfigureProofOfWork { get; set; } = _ => { };
 
     public BlocklistService Blocklist => _services.GetRequiredService<BlocklistService>();
 
@@ -90,6 +95,12 @@ public sealed class DelistingHarness : IDisposable
     public RecordingMailSender Mail { get; } = new();
 
     public DelistService Service => _services.CreateScope().ServiceProvider.GetRequiredService<DelistService>();
+
+    public ProofOfWork ProofOfWork => _services.GetRequiredService<ProofOfWork>();
+
+    /// <summary>Submits as the wizard does: with a proof of work issued by this harness's portal and really solved.</summary>
+    public Task<SubmitResult> SubmitAsync(string email, string ip, string? clientAddress) =>
+        Service.SubmitAsync(email, ip, clientAddress, ProofOfWorkSolver.Solve(ProofOfWork.Issue()));
 
     public RequestStatusQuery StatusQuery => _services.CreateScope().ServiceProvider.GetRequiredService<RequestStatusQuery>();
 

@@ -33,6 +33,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
 
     public DbSet<AdminSetupToken> AdminSetupTokens => Set<AdminSetupToken>();
 
+    /// <summary>Proof-of-work solutions already used, until their challenge expires: each is taken once, by any process.</summary>
+    public DbSet<SpentProofOfWork> SpentProofsOfWork => Set<SpentProofOfWork>();
+
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is SqliteException inner && IsUniqueViolation(inner);

@@ -12,6 +12,8 @@ public enum SubmitOutcome
     ConfirmationSent,
     /// <summary>Too many requests lately (from this client, for this address or range, or to this email); see RetryAt.</summary>
     TooManyRequests,
+    /// <summary>The browser's proof of work was missing, wrong, expired, used before or not signed by this portal; nothing was stored.</summary>
+    ProofOfWorkRefused,
 }
 
 public sealed record SubmitResult(
@@ -20,7 +22,8 @@ public sealed record SubmitResult(
     IpAddressError IpError = IpAddressError.None,
     string? IpAddress = null,
     PendingRequest? Request = null,
-    DateTimeOffset? RetryAt = null);
+    DateTimeOffset? RetryAt = null,
+    ProofOfWorkError ProofOfWorkError = ProofOfWorkError.None);
 
 /// <summary>What the "Check your email" step shows about a request that waits for its link.</summary>
 public sealed record PendingRequest(

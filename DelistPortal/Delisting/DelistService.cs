@@ -15,13 +15,20 @@ public sealed class DelistService(
     MailOutbox outbox,
     ListingPolicy policy,
     SubmissionLimits limits,
+    ProofOfWork proofOfWork,
     TimeProvider time,
     IOptions<DelistingOptions> options,
     ILogger<DelistService> logger)
 {
     private DelistingOptions Options => options.Value;
 
-    public async Task<SubmitResult> SubmitAsync(string? email, string? ipAddress, string? clientAddress, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A sender's request: checks the fields, then the proof of work (<paramref name="proof"/>, solved by the browser;
+    /// used up by this call whatever follows), then whether the address is listed and the submission limits, and
+    /// only then stores the request and queues its mail.
+    /// </summary>
+    public async Task<SubmitResult> SubmitAsync(
+        string? email, string? ipAddress, string? clientAddress, ProofOfWorkSolution? proof, CancellationToken cancellationToken = default)
     {
         var parsedEmail = EmailAddressInput.Parse(email);
         var parsedIp = IpAddressInput.Parse(ipAddress);
@@ -31,6 +38,12 @@ public sealed class DelistService(
         }
         var address = parsedIp.Address!;
         var ip = address.ToString();
+        // Here and not in the page: a script driving the circuit (or any other caller) meets the same check.
+        if (await proofOfWork.SpendAsync(proof, cancellationToken) is var proofError and not ProofOfWorkError.None)
+        {
+            logger.LogInformation("Submission for {IpAddress} refused: proof of work {Error}", ip, proofError);
+            return new SubmitResult(SubmitOutcome.ProofOfWorkRefused, IpAddress: ip, ProofOfWorkError: proofError);
+        }
         var now = time.GetUtcNow();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -36,6 +36,7 @@ public static class PortalHostingExtensions
         services.AddSingleton(new ProcessRoles(roles));
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProofOfWorkOptions>().BindConfiguration(ProofOfWorkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SubmissionLimitOptions>().BindConfiguration(SubmissionLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -77,6 +78,7 @@ public static class PortalHostingExtensions
         services.AddSingleton<ListingPolicy>();
         services.AddSingleton<BlocklistService>();
         services.AddSingleton<SubmissionLimits>();
+        services.AddSingleton<ProofOfWork>();
         services.AddSingleton<DnsblServer>();
 
         if (roles.HasFlag(PortalRoles.Web))
@@ -141,7 +143,25 @@ public static class PortalHostingExtensions
         app.MapAdminEndpoints();
 
         LogRoles(app, roles);
+        WarnIfProofOfWorkCannotRun(app);
         return app;
+    }
+
+    /// <summary>
+    /// Browsers give Web Crypto only to secure pages (HTTPS, or localhost): on plain HTTP elsewhere they cannot solve
+    /// the proof of work and every Submit would be refused. Say so at start-up rather than in the senders' browsers.
+    /// </summary>
+    private static void WarnIfProofOfWorkCannotRun(WebApplication app)
+    {
+        var publicUri = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.GetPublicBaseUri();
+        if (app.Services.GetRequiredService<IOptions<ProofOfWorkOptions>>().Value.Enabled &&
+            publicUri.Scheme == Uri.UriSchemeHttp && !publicUri.IsLoopback)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DelistPortal").LogWarning(
+                "Portal:PublicBaseUrl is plain HTTP ({Url}): browsers allow Web Crypto only over HTTPS (or on localhost), so they " +
+                "cannot solve the proof of work and every Submit will be refused. Serve the portal over HTTPS, or set ProofOfWork:Enabled=false",
+                publicUri);
+        }
     }
 
     private static void MapHealthChecks(WebApplication app)

@@ -41,7 +41,7 @@ public sealed class ListingIndexFollowerTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         Assert.True(Listed("203.0.113.7", out _));
-        await _harness.Service.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
+        await _harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
         var (reference, token) = await _harness.LastLinkAsync();
 
         await _harness.Service.DelistAsync(reference, token, null);

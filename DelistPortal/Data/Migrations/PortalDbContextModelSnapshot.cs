@@ -484,6 +484,22 @@ namespace DelistPortal.Data.Migrations
                     b.ToTable("DelistRequests");
                 });
 
+            modelBuilder.Entity("DelistPortal.Delisting.SpentProofOfWork", b =>
+                {
+                    b.Property<string>("Challenge")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Challenge");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SpentProofsOfWork", (string)null);
+                });
+
             modelBuilder.Entity("DelistPortal.Email.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
