@@ -26,7 +26,10 @@ public static class ProcessesBench
 
     public static async Task RunAsync(string folder, int changes)
     {
-        await ChangeLatencyAsync(Path.Combine(folder, "latency-" + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture)), changes);
+        if (changes > 0)
+        {
+            await ChangeLatencyAsync(Path.Combine(folder, "latency-" + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture)), changes);
+        }
         await StartWithAMillionAsync(Path.Combine(folder, "million"));
     }
 
@@ -81,15 +84,32 @@ public static class ProcessesBench
             await using var c = PortalProcess.Launch(dataFolder, "dnsbl");
             using var dns = new DnsProbe(c.DnsPort);
             // A listed /32 from the generator: answered once the index is loaded and the responder listens.
-            while (!await dns.IsListedAsync(MillionDatabase.ProbeAddress))
+            while (!await AnswersListedAsync(dns, MillionDatabase.ProbeAddress))
             {
                 c.ThrowIfExited();
+                if (started.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    throw new TimeoutException("The dnsbl-only process did not answer within two minutes.");
+                }
                 await Task.Delay(5);
             }
             var firstAnswer = started.Elapsed;
             await Task.Delay(TimeSpan.FromSeconds(5));
             Console.WriteLine($"dnsbl-only process with 1,000,000 listings, round {round}: first answer {firstAnswer.TotalMilliseconds:0} ms after start; " +
                 $"RSS {c.ResidentMegabytes():0} MB five seconds later; its log: {c.LoadLine}");
+        }
+    }
+
+    /// <summary>False while the process is not answering yet.</summary>
+    private static async Task<bool> AnswersListedAsync(DnsProbe dns, string address)
+    {
+        try
+        {
+            return await dns.IsListedAsync(address, attempts: 1, timeout: TimeSpan.FromMilliseconds(20));
+        }
+        catch (Exception ex) when (ex is TimeoutException or SocketException)
+        {
+            return false;
         }
     }
 
@@ -119,18 +139,18 @@ public static class ProcessesBench
         private readonly byte[] _answer = new byte[512];
         private ushort _id;
 
-        public async Task<bool> IsListedAsync(string address)
+        public async Task<bool> IsListedAsync(string address, int attempts = 3, TimeSpan? timeout = null)
         {
             var query = Query(address);
-            for (var attempt = 0; attempt < 3; attempt++)
+            for (var attempt = 0; attempt < attempts; attempt++)
             {
                 await _socket.SendToAsync(query, new IPEndPoint(IPAddress.Loopback, port));
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                using var waiting = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(1));
                 try
                 {
                     while (true)
                     {
-                        var received = await _socket.ReceiveAsync(_answer, timeout.Token);
+                        var received = await _socket.ReceiveAsync(_answer, waiting.Token);
                         if (received >= 12 && _answer[0] == query[0] && _answer[1] == query[1])
                         {
                             return (_answer[3] & 0x0F) switch
