@@ -17,6 +17,19 @@ public sealed class IndexLoad(int capacity = 0)
 
     public int Count => Ids.Count;
 
+    /// <summary>One load of several read side by side (their listings are distinct).</summary>
+    public static IndexLoad Combine(IReadOnlyCollection<IndexLoad> parts)
+    {
+        var all = new IndexLoad(parts.Sum(p => p.Count));
+        foreach (var part in parts)
+        {
+            all.V4.AddRange(part.V4);
+            all.V6.AddRange(part.V6);
+            all.Ids.AddRange(part.Ids);
+        }
+        return all;
+    }
+
     public void Add(IndexEntry entry)
     {
         if (BlocklistIndex.TryToV4Row(entry, out var v4, out var v6))

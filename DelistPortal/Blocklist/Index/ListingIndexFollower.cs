@@ -21,35 +21,52 @@ public sealed class ListingIndexFollower(
     public string Topic => ChangeLogTopics.Listing;
 
     /// <summary>
-    /// Reads every listing in one pass over the table (no index: at start most rows are wanted, and a sequential read
-    /// beats a lookup per row) and builds the index from the stored range start and prefix, with no entity, parsed
-    /// address or reason name kept per row.
+    /// Reads the active listings in a few slices of the id range at once (one connection and core each), each slice in
+    /// table order rather than through an index (at start most rows are wanted, and a sequential read beats a lookup
+    /// per row), and builds the index from the stored range start and prefix: no entity, parsed address or reason
+    /// name is kept per row.
     /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var load = new IndexLoad();
+        int? first, last;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var connection = db.Database.GetDbConnection();
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT Id, RangeStart, PrefixLength, Reason, ExpiresAt, Status FROM Listings";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var active = nameof(ListingStatus.Active);
-            var reasons = Enum.GetValues<ListingReason>().ToDictionary(r => r.ToString());
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                long? expires = reader.IsDBNull(4) ? null : reader.GetInt64(4);
-                if (reader.GetString(5) != active || expires <= now)
-                {
-                    continue;
-                }
-                var reason = reasons.TryGetValue(reader.GetString(3), out var known) ? known : ListingReason.Manual;
-                load.Add(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reason, expires);
-            }
+            first = await db.Listings.MinAsync(l => (int?)l.Id, cancellationToken);
+            last = await db.Listings.MaxAsync(l => (int?)l.Id, cancellationToken);
+        }
+        var load = new IndexLoad();
+        if (first is { } from && last is { } to)
+        {
+            var slices = (long)to - from < 50_000 ? 1 : Math.Clamp(Environment.ProcessorCount, 1, 4);
+            var size = ((long)to - from) / slices + 1;
+            var parts = await Task.WhenAll(Enumerable.Range(0, slices).Select(i =>
+                Task.Run(() => ReadSliceAsync(from + i * size, Math.Min(to, from + (i + 1) * size - 1), now, cancellationToken), cancellationToken)));
+            load = IndexLoad.Combine(parts);
         }
         index.Load(load);
+    }
+
+    private static readonly string ReasonCase = string.Join(' ', Enum.GetValues<ListingReason>().Select(r => $"WHEN '{r}' THEN {(int)r}"));
+
+    private async Task<IndexLoad> ReadSliceAsync(long from, long to, long now, CancellationToken cancellationToken)
+    {
+        var load = new IndexLoad();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        // An unknown reason (a row written by hand) still blocks, as Manual; the rowid range keeps the read in order.
+        command.CommandText = $"""
+            SELECT Id, RangeStart, PrefixLength, CASE Reason {ReasonCase} ELSE {(int)ListingReason.Manual} END, ExpiresAt
+            FROM Listings NOT INDEXED
+            WHERE Id BETWEEN {from} AND {to} AND Status = '{nameof(ListingStatus.Active)}' AND (ExpiresAt IS NULL OR ExpiresAt > {now})
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            load.Add(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), (ListingReason)reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
+        }
+        return load;
     }
 
     public async Task ApplyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
