@@ -35,6 +35,9 @@ public static class PortalHostingExtensions
         var services = builder.Services;
         services.AddSingleton(new ProcessRoles(roles));
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PublicBaseUrlDefault>();
+        services.AddSingleton<IPostConfigureOptions<PortalOptions>>(provider => provider.GetRequiredService<PublicBaseUrlDefault>());
+        services.AddSingleton<IValidateOptions<PortalOptions>>(provider => provider.GetRequiredService<PublicBaseUrlDefault>());
         services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProofOfWorkOptions>().BindConfiguration(ProofOfWorkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SubmissionLimitOptions>().BindConfiguration(SubmissionLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -174,6 +177,15 @@ public static class PortalHostingExtensions
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DelistPortal");
         logger.LogInformation("This process's roles (Portal:Roles): {Roles}", roles);
+        var portal = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;
+        if (portal.PublicBaseUrlFollowsListeningAddress)
+        {
+            logger.LogInformation("Links in mail and DNSBL answers point at {PublicBaseUrl}: the address the portal listens on, as Portal:PublicBaseUrl is not set", portal.PublicBaseUrl);
+        }
+        else
+        {
+            logger.LogInformation("Links in mail and DNSBL answers point at {PublicBaseUrl} (Portal:PublicBaseUrl)", portal.PublicBaseUrl);
+        }
         if (roles.HasFlag(PortalRoles.Web) || roles.HasFlag(PortalRoles.Worker))
         {
             LogMailMode(app, logger);

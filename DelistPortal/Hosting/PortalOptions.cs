@@ -8,9 +8,13 @@ public sealed class PortalOptions
 
     /// <summary>
     /// The address senders reach the portal at. Links in mail are built from it, never from a request's Host header.
+    /// Empty: the address the portal listens on (<see cref="PublicBaseUrlDefault"/>); required behind a proxy.
     /// </summary>
-    [Required, Url]
-    public string PublicBaseUrl { get; set; } = "http://localhost:5080/";
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Set when <see cref="PublicBaseUrl"/> was not configured and was taken from the listening address.</summary>
+    public bool PublicBaseUrlFollowsListeningAddress { get; set; }
 
     /// <summary>Folder for the SQLite database and, without SMTP, the mailbox. Relative paths start at the working directory.</summary>
     [Required]
@@ -26,5 +30,7 @@ public sealed class PortalOptions
     public string DataDirectoryPath => Path.GetFullPath(DataDirectory);
 
     /// <summary>The base URL with a trailing slash, ready for relative links. A method: validation reads every property.</summary>
-    public Uri GetPublicBaseUri() => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/");
+    public Uri GetPublicBaseUri() => PublicBaseUrl is { Length: > 0 } url
+        ? new(url.EndsWith('/') ? url : url + "/")
+        : throw new InvalidOperationException($"{Section}:{nameof(PublicBaseUrl)} is not set.");
 }
