@@ -103,7 +103,7 @@ public sealed class BlocklistIndex
         lock (_writeLock)
         {
             ApplyUpsert(entry.ListingId, isV4, v4, v6);
-            _changesDuringCompaction?.Add(new Change(entry.ListingId, entry));
+            _changesDuringCompaction?.Add(new Change(entry.ListingId, isV4, v4, v6, Removed: false));
             Publish();
             StartCompactionIfDue();
         }
@@ -117,14 +117,20 @@ public sealed class BlocklistIndex
     public void Apply(IReadOnlyCollection<IndexEntry> upserts, IReadOnlyCollection<int> removals)
     {
         ArgumentNullException.ThrowIfNull(upserts);
-        ArgumentNullException.ThrowIfNull(removals);
-        // Validate before taking the lock, so a bad entry changes nothing.
-        var rows = new List<(IndexEntry Entry, bool IsV4, IndexRow<uint> V4, IndexRow<UInt128> V6)>(upserts.Count);
+        // Validated while gathered, before the lock, so a bad entry changes nothing.
+        var load = new IndexLoad(upserts.Count);
         foreach (var entry in upserts)
         {
-            var isV4 = TryToV4Row(entry, out var v4, out var v6);
-            rows.Add((entry, isV4, v4, v6));
+            load.Add(entry);
         }
+        Apply(load, removals);
+    }
+
+    /// <summary>The same for rows read straight from storage (each id once), as the change log's follower reads them.</summary>
+    public void Apply(IndexLoad upserts, IReadOnlyCollection<int> removals)
+    {
+        ArgumentNullException.ThrowIfNull(upserts);
+        ArgumentNullException.ThrowIfNull(removals);
         lock (_writeLock)
         {
             var changed = false;
@@ -132,14 +138,20 @@ public sealed class BlocklistIndex
             {
                 if (ApplyRemove(listingId))
                 {
-                    _changesDuringCompaction?.Add(new Change(listingId, null));
+                    _changesDuringCompaction?.Add(Change.Removal(listingId));
                     changed = true;
                 }
             }
-            foreach (var (entry, isV4, v4, v6) in rows)
+            foreach (var row in upserts.V4)
             {
-                ApplyUpsert(entry.ListingId, isV4, v4, v6);
-                _changesDuringCompaction?.Add(new Change(entry.ListingId, entry));
+                ApplyUpsert(row.ListingId, isV4: true, row, default);
+                _changesDuringCompaction?.Add(new Change(row.ListingId, true, row, default, Removed: false));
+                changed = true;
+            }
+            foreach (var row in upserts.V6)
+            {
+                ApplyUpsert(row.ListingId, isV4: false, default, row);
+                _changesDuringCompaction?.Add(new Change(row.ListingId, false, default, row, Removed: false));
                 changed = true;
             }
             if (changed)
@@ -159,7 +171,7 @@ public sealed class BlocklistIndex
             {
                 return;
             }
-            _changesDuringCompaction?.Add(new Change(listingId, null));
+            _changesDuringCompaction?.Add(Change.Removal(listingId));
             Publish();
             StartCompactionIfDue();
         }
@@ -285,14 +297,13 @@ public sealed class BlocklistIndex
 
     private void ApplyChange(Change change)
     {
-        if (change.Entry is { } entry)
+        if (change.Removed)
         {
-            var isV4 = TryToV4Row(entry, out var v4, out var v6);
-            ApplyUpsert(change.ListingId, isV4, v4, v6);
+            ApplyRemove(change.ListingId);
         }
         else
         {
-            ApplyRemove(change.ListingId);
+            ApplyUpsert(change.ListingId, change.IsV4, change.V4, change.V6);
         }
     }
 
@@ -448,6 +459,9 @@ public sealed class BlocklistIndex
 
     internal static bool IsIPv4Mapped(UInt128 ipv6) => ipv6 >> 32 == 0xFFFF;
 
-    /// <summary>A change logged during a compaction; <see cref="Entry"/> is null for a removal.</summary>
-    private readonly record struct Change(int ListingId, IndexEntry? Entry);
+    /// <summary>A change logged during a compaction: the row to add, or a removal.</summary>
+    private readonly record struct Change(int ListingId, bool IsV4, IndexRow<uint> V4, IndexRow<UInt128> V6, bool Removed)
+    {
+        public static Change Removal(int listingId) => new(listingId, false, default, default, Removed: true);
+    }
 }

@@ -15,8 +15,14 @@ public sealed class ListingIndexFollower(
     BlocklistIndex index,
     TimeProvider time) : IChangeLogSubscriber
 {
-    // SQLite binds at most 32,766 parameters; EF sends a list of ids as one JSON parameter, but keep reads modest.
+    // Ids per statement when applying changes: an import on another process arrives 20,000 entries at a time.
     private const int ReadChunk = 5_000;
+
+    private static readonly string ReasonCase = string.Join(' ', Enum.GetValues<ListingReason>().Select(r => $"WHEN '{r}' THEN {(int)r}"));
+
+    // The columns both reads map; an unknown reason (a row written by hand) still blocks, as Manual.
+    private static readonly string Columns =
+        $"Id, RangeStart, PrefixLength, CASE Reason {ReasonCase} ELSE {(int)ListingReason.Manual} END, ExpiresAt, Status = '{nameof(ListingStatus.Active)}'";
 
     public string Topic => ChangeLogTopics.Listing;
 
@@ -47,52 +53,56 @@ public sealed class ListingIndexFollower(
         index.Load(load);
     }
 
-    private static readonly string ReasonCase = string.Join(' ', Enum.GetValues<ListingReason>().Select(r => $"WHEN '{r}' THEN {(int)r}"));
+    /// <summary>
+    /// Applies the current rows of the listings named: active ones are added or replaced, ended or missing ones leave.
+    /// Plain SQL with the ids written in (integers), like the load: no query to compile on the first change a
+    /// process sees, which is often a sender's delist waiting for its answer.
+    /// </summary>
+    public async Task ApplyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var ids = keys.Select(k => int.Parse(k, CultureInfo.InvariantCulture)).ToList();
+        var upserts = new IndexLoad();
+        var removals = new List<int>();
+        foreach (var chunk in ids.Chunk(ReadChunk))
+        {
+            var active = new HashSet<int>();
+            await ReadAsync($"SELECT {Columns} FROM Listings WHERE Id IN ({string.Join(',', chunk)})", (id, start, prefix, reason, expires, isActive) =>
+            {
+                if (isActive)
+                {
+                    upserts.Add(id, start, prefix, reason, expires);
+                    active.Add(id);
+                }
+            }, cancellationToken);
+            removals.AddRange(chunk.Where(id => !active.Contains(id)));
+        }
+        index.Apply(upserts, removals);
+    }
 
     private async Task<IndexLoad> ReadSliceAsync(long from, long to, long now, CancellationToken cancellationToken)
     {
         var load = new IndexLoad();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        // An unknown reason (a row written by hand) still blocks, as Manual; the rowid range keeps the read in order.
-        command.CommandText = $"""
-            SELECT Id, RangeStart, PrefixLength, CASE Reason {ReasonCase} ELSE {(int)ListingReason.Manual} END, ExpiresAt
-            FROM Listings NOT INDEXED
+        // The rowid range keeps the read in table order; NOT INDEXED keeps SQLite from visiting rows through an index.
+        await ReadAsync($"""
+            SELECT {Columns} FROM Listings NOT INDEXED
             WHERE Id BETWEEN {from} AND {to} AND Status = '{nameof(ListingStatus.Active)}' AND (ExpiresAt IS NULL OR ExpiresAt > {now})
-            """;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            load.Add(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), (ListingReason)reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
-        }
+            """, (id, start, prefix, reason, expires, _) => load.Add(id, start, prefix, reason, expires), cancellationToken);
         return load;
     }
 
-    public async Task ApplyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private delegate void RowHandler(int id, string rangeStart, int prefixLength, ListingReason reason, long? expiresAt, bool active);
+
+    private async Task ReadAsync(string sql, RowHandler handle, CancellationToken cancellationToken)
     {
-        var ids = keys.Select(k => int.Parse(k, CultureInfo.InvariantCulture)).ToList();
-        var upserts = new List<IndexEntry>();
-        var removals = new List<int>();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        foreach (var chunk in ids.Chunk(ReadChunk))
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            var rows = await db.Listings.AsNoTracking()
-                .Where(l => chunk.Contains(l.Id))
-                .Select(l => new { l.Id, l.Network, l.Reason, l.ExpiresAt, l.Status })
-                .ToDictionaryAsync(l => l.Id, cancellationToken);
-            foreach (var id in chunk)
-            {
-                if (rows.TryGetValue(id, out var row) && row.Status == ListingStatus.Active)
-                {
-                    upserts.Add(new IndexEntry(row.Id, IpNetwork.Parse(row.Network), row.Reason, row.ExpiresAt));
-                }
-                else
-                {
-                    removals.Add(id);
-                }
-            }
+            handle(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), (ListingReason)reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetBoolean(5));
         }
-        index.Apply(upserts, removals);
     }
 }
