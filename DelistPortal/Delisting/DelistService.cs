@@ -18,7 +18,8 @@ public sealed class DelistService(
     ProofOfWork proofOfWork,
     TimeProvider time,
     IOptions<DelistingOptions> options,
-    ILogger<DelistService> logger)
+    ILogger<DelistService> logger,
+    Metrics.PortalMetrics? metrics = null)
 {
     private DelistingOptions Options => options.Value;
 
@@ -29,6 +30,14 @@ public sealed class DelistService(
     /// </summary>
     public async Task<SubmitResult> SubmitAsync(
         string? email, string? ipAddress, string? clientAddress, ProofOfWorkSolution? proof, CancellationToken cancellationToken = default)
+    {
+        var result = await SubmitCheckedAsync(email, ipAddress, clientAddress, proof, cancellationToken);
+        metrics?.Submitted(result.Outcome);
+        return result;
+    }
+
+    private async Task<SubmitResult> SubmitCheckedAsync(
+        string? email, string? ipAddress, string? clientAddress, ProofOfWorkSolution? proof, CancellationToken cancellationToken)
     {
         var parsedEmail = EmailAddressInput.Parse(email);
         var parsedIp = IpAddressInput.Parse(ipAddress);
@@ -136,6 +145,13 @@ public sealed class DelistService(
     /// request's state and token (concurrency tokens), so exactly one of them changes anything.
     /// </summary>
     public async Task<ConfirmationView> DelistAsync(string? reference, string? token, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var view = await DelistOnceAsync(reference, token, clientAddress, cancellationToken);
+        metrics?.DelistClicked(view.Status);
+        return view;
+    }
+
+    private async Task<ConfirmationView> DelistOnceAsync(string? reference, string? token, string? clientAddress, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await FindByLinkAsync(db, reference, token, cancellationToken);

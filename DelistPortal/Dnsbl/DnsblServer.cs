@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Hosting;
+using DelistPortal.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Dnsbl;
@@ -20,6 +21,7 @@ public sealed class DnsblServer : IHostedService, IDisposable
     private readonly DnsblOptions _options;
     private readonly DnsblResponder _responder;
     private readonly ILogger<DnsblServer> _logger;
+    private readonly PortalMetrics? _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Thread> _udpThreads = [];
     private Socket? _udp;
@@ -28,10 +30,11 @@ public sealed class DnsblServer : IHostedService, IDisposable
     private int _tcpConnections;
     private int _disposed;
 
-    public DnsblServer(IOptions<DnsblOptions> options, IOptions<PortalOptions> portal, BlocklistIndex index, TimeProvider time, ILogger<DnsblServer> logger)
+    public DnsblServer(IOptions<DnsblOptions> options, IOptions<PortalOptions> portal, BlocklistIndex index, TimeProvider time, ILogger<DnsblServer> logger, PortalMetrics? metrics = null)
     {
         _options = options.Value;
         _logger = logger;
+        _metrics = metrics;
         _responder = new DnsblResponder(DnsblZone.Create(_options, portal.Value.GetPublicBaseUri(), time.GetUtcNow()), index);
     }
 
@@ -148,6 +151,7 @@ public sealed class DnsblServer : IHostedService, IDisposable
             try
             {
                 var length = _responder.Answer(query.AsSpan(0, received), reply);
+                _metrics?.DnsblAnswered(reply.AsSpan(0, length), tcp: false);
                 if (length > 0)
                 {
                     socket.SendTo(reply.AsSpan(0, length), SocketFlags.None, from);
@@ -208,6 +212,7 @@ public sealed class DnsblServer : IHostedService, IDisposable
                 var length = BinaryPrimitives.ReadUInt16BigEndian(query);
                 await stream.ReadExactlyAsync(query.AsMemory(0, length), timeout.Token);
                 var answer = _responder.Answer(query.AsSpan(0, length), reply.AsSpan(2), ushort.MaxValue);
+                _metrics?.DnsblAnswered(reply.AsSpan(2, answer), tcp: true);
                 if (answer == 0)
                 {
                     return;

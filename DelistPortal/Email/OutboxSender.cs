@@ -14,7 +14,8 @@ public sealed class OutboxSender(
     IDbContextFactory<PortalDbContext> dbFactory,
     MailOutbox outbox,
     TimeProvider time,
-    ILogger<OutboxSender> logger) : BackgroundService
+    ILogger<OutboxSender> logger,
+    Metrics.PortalMetrics? metrics = null) : BackgroundService
 {
     private const int BatchSize = 20;
 
@@ -91,13 +92,16 @@ public sealed class OutboxSender(
             message.SentAt = time.GetUtcNow();
             message.ProtectedToken = null;
             message.LastError = null;
+            metrics?.OutboxAttempted(sent: true);
             logger.LogInformation("Confirmation mail for {Reference} sent (attempt {Attempt})", request.Reference, message.Attempts);
         }
         catch (MailDeliveryException ex)
         {
             message.LastError = ex.Message;
+            metrics?.OutboxAttempted(sent: false);
             if (message.Attempts >= outbox.Options.MaxAttempts)
             {
+                metrics?.OutboxGaveUp();
                 message.GaveUpAt = time.GetUtcNow();
                 message.ProtectedToken = null;
                 logger.LogError("Confirmation mail for {Reference} given up after {Attempts} attempts: {Error}",

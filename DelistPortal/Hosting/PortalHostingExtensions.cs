@@ -8,6 +8,7 @@ using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Dnsbl;
 using DelistPortal.Email;
+using DelistPortal.Metrics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -83,6 +84,7 @@ public static class PortalHostingExtensions
         services.AddSingleton<SubmissionLimits>();
         services.AddSingleton<ProofOfWork>();
         services.AddSingleton<DnsblServer>();
+        builder.AddPortalMetrics(roles);
 
         if (roles.HasFlag(PortalRoles.Web))
         {
@@ -115,7 +117,8 @@ public static class PortalHostingExtensions
         var roles = app.Services.GetRequiredService<ProcessRoles>().Roles;
         if (!roles.HasFlag(PortalRoles.Web))
         {
-            // A DNSBL or worker process answers health checks only.
+            // A DNSBL or worker process answers health checks (and metrics) only.
+            app.UsePortalMetrics();
             MapHealthChecks(app);
             LogRoles(app, roles);
             return app;
@@ -126,6 +129,7 @@ public static class PortalHostingExtensions
             // Only sent over HTTPS; behind a TLS proxy set ASPNETCORE_FORWARDEDHEADERS_ENABLED so the scheme is known.
             app.UseHsts();
         }
+        app.UsePortalMetrics();
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/not-found");
         // Query string, then the culture cookie (the EN/FR switch), then Accept-Language: the framework's default order.
