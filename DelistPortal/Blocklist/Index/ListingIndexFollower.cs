@@ -23,7 +23,8 @@ public sealed class ListingIndexFollower(
     /// <summary>
     /// Reads every listing in one pass over the table (no index: at start most rows are wanted, and a sequential read
     /// beats a lookup per row) and builds the index from the stored range start and prefix, with no entity, parsed
-    /// address or reason name kept per row.
+    /// address or reason name kept per row. The active range exceptions are read too: a load replaces the whole index,
+    /// so it loads everything the index holds (<see cref="ExceptionIndexFollower"/> only applies changes).
     /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -33,21 +34,24 @@ public sealed class ListingIndexFollower(
         {
             var connection = db.Database.GetDbConnection();
             await db.Database.OpenConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT Id, RangeStart, PrefixLength, Reason, ExpiresAt, Status FROM Listings";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var active = nameof(ListingStatus.Active);
-            var reasons = Enum.GetValues<ListingReason>().ToDictionary(r => r.ToString());
-            while (await reader.ReadAsync(cancellationToken))
+            await using (var command = connection.CreateCommand())
             {
-                long? expires = reader.IsDBNull(4) ? null : reader.GetInt64(4);
-                if (reader.GetString(5) != active || expires <= now)
+                command.CommandText = "SELECT Id, RangeStart, PrefixLength, Reason, ExpiresAt, Status FROM Listings";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var active = nameof(ListingStatus.Active);
+                var reasons = Enum.GetValues<ListingReason>().ToDictionary(r => r.ToString());
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    continue;
+                    long? expires = reader.IsDBNull(4) ? null : reader.GetInt64(4);
+                    if (reader.GetString(5) != active || expires <= now)
+                    {
+                        continue;
+                    }
+                    var reason = reasons.TryGetValue(reader.GetString(3), out var known) ? known : ListingReason.Manual;
+                    load.Add(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reason, expires);
                 }
-                var reason = reasons.TryGetValue(reader.GetString(3), out var known) ? known : ListingReason.Manual;
-                load.Add(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reason, expires);
             }
+            await ExceptionIndexFollower.LoadActiveAsync(db, load, now, cancellationToken);
         }
         index.Load(load);
     }
