@@ -53,12 +53,13 @@ public static class RangeExceptions
     /// <summary>Keeps the active exceptions' copy of <paramref name="range"/>'s expiry equal to it, after an edit.</summary>
     public static async Task FollowExpiryAsync(PortalDbContext db, Listing range, CancellationToken cancellationToken)
     {
-        var active = await db.ListingExceptions
-            .Where(e => e.ListingId == range.Id && e.Status == ListingExceptionStatus.Active)
+        var expiresAt = range.ExpiresAt;
+        var behind = await db.ListingExceptions
+            .Where(e => e.ListingId == range.Id && e.Status == ListingExceptionStatus.Active && e.ExpiresAt != expiresAt)
             .ToListAsync(cancellationToken);
-        foreach (var exception in active)
+        foreach (var exception in behind)
         {
-            exception.ExpiresAt = range.ExpiresAt;
+            exception.ExpiresAt = expiresAt;
             exception.Version++;
         }
     }
