@@ -22,6 +22,23 @@ if [ ! -x "$chromium" ]; then
 fi
 export CHROMIUM_PATH="$chromium"
 
+# The rbldnsd export is checked against a real rbldnsd (Debian package rbldnsd).
+if ! command -v rbldnsd >/dev/null && [ ! -x /usr/sbin/rbldnsd ] && [ -z "${RBLDNSD_PATH:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's rbldnsd for the DNSBL export tests..."
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rbldnsd >/dev/null; }; then
+      echo "Could not install rbldnsd with apt-get." >&2
+      echo "0 passed, 1 failed"
+      exit 1
+    fi
+  else
+    echo "The DNSBL export tests need rbldnsd. Install it (Debian: sudo apt-get install rbldnsd)" >&2
+    echo "or point RBLDNSD_PATH at an rbldnsd binary, then run this again." >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 dotnet test DelistPortal.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"

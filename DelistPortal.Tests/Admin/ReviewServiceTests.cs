@@ -16,7 +16,7 @@ public sealed class ReviewServiceTests : IDisposable
     private ReviewService Reviews => _services.GetRequiredService<ReviewService>();
 
     [Fact]
-    public async Task ApprovingDelistsEveryContainingListingWithHistoryAndMailsTheSender()
+    public async Task ApprovingRemovesTheAddressAndFreesItFromItsRangeWithHistoryAndMailsTheSender()
     {
         var request = await InReviewAsync("203.0.113.7", alsoRange: true);
 
@@ -24,16 +24,21 @@ public sealed class ReviewServiceTests : IDisposable
 
         Assert.Equal(ReviewOutcome.Approved, result.Outcome);
         Assert.True(result.MailSent);
+        Assert.Equal(("203.0.113.7", "203.0.113.7", "203.0.113.0/24"), (result.Networks, result.ExceptedNetwork, result.ExceptedFrom));
         Assert.False(await _harness.IsListedAsync("203.0.113.7"));
+        Assert.True(await _harness.IsListedAsync("203.0.113.8"));
         await using var db = _harness.Database.CreateDbContext();
         var stored = await db.DelistRequests.SingleAsync(r => r.Id == request.Id);
         Assert.Equal((DelistRequestState.Delisted, "alice", "Fixed, thanks."), (stored.State, stored.DecidedBy, stored.DecisionMessage));
-        var events = await db.ListingEvents.Where(e => e.Kind == ListingEventKind.Delisted).ToListAsync();
-        Assert.Equal(2, events.Count);
+        var events = await db.ListingEvents.Where(e => e.Kind == ListingEventKind.Delisted || e.Kind == ListingEventKind.ExceptionAdded).ToListAsync();
+        Assert.Equal([ListingEventKind.Delisted, ListingEventKind.ExceptionAdded], events.Select(e => e.Kind).Order());
         Assert.All(events, e => Assert.Equal((ActorKind.Admin, "alice", request.Id), (e.ActorKind, e.ActorName, e.DelistRequestId!.Value)));
+        var exception = await db.ListingExceptions.SingleAsync();
+        Assert.Equal(("203.0.113.7", ActorKind.Admin, "alice", request.Id), (exception.Network, exception.ActorKind, exception.ActorName, exception.DelistRequestId!.Value));
         var mail = Assert.Single(_harness.Mail.Sent);
         Assert.Contains("203.0.113.7 was removed", mail.Subject);
         Assert.Contains("Fixed, thanks.", mail.TextBody);
+        Assert.Contains("203.0.113.7 was freed from 203.0.113.0/24, which stays listed for every other address.", mail.TextBody);
         Assert.Equal(request.Reference, mail.Headers["X-Delist-Reference"]);
     }
 

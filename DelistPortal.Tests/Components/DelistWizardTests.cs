@@ -245,6 +245,26 @@ public class DelistWizardTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task InsideARangeTheWizardSaysBeforeAndAfterTheClickThatOnlyTheAddressIsFreed()
+    {
+        await Harness.ListAsync("198.51.100.0", 24);
+        await Harness.SubmitAsync("postmaster@sender.example", "198.51.100.1", null);
+        var (reference, token) = await Harness.LastLinkAsync();
+        var wizard = RenderWizard($"/confirm?request={reference}&token={token}");
+        wizard.WaitForAssertion(() => Assert.Contains("Delist IP", wizard.Markup));
+        Assert.Contains("198.51.100.1 lies in 198.51.100.0/24, which is listed as a whole. Delist IP frees 198.51.100.1 only: 198.51.100.0/24 stays listed for every other address.",
+            wizard.Find("[data-testid=range-note]").TextContent);
+
+        await wizard.FindAll("button").Single(b => b.TextContent.Trim() == "Delist IP").ClickAsync(new());
+
+        wizard.WaitForAssertion(() => Assert.Contains("198.51.100.1 has been removed from the blocklist", wizard.Markup));
+        Assert.StartsWith("Freed from 198.51.100.0/24: 198.51.100.1, at ", wizard.Find("[data-testid=excepted]").TextContent);
+        Assert.DoesNotContain("Removed:", wizard.Markup);
+        Assert.False(await Harness.IsListedAsync("198.51.100.1"));
+        Assert.True(await Harness.IsListedAsync("198.51.100.2"));
+    }
+
+    [Fact]
     public async Task ARefusedSelfServiceDelistSaysItGoesToReview()
     {
         var listing = await Harness.ListAsync("203.0.113.7");

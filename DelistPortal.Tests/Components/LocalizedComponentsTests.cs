@@ -123,6 +123,24 @@ public sealed class LocalizedComponentsTests : PortalComponentTest, IDisposable
         StringsTests.AssertNoRawKey(confirm.Markup);
     }
 
+    [Theory]
+    [InlineData("en", "198.51.100.1, from 198.51.100.0/24 (the range stays listed for every other address)")]
+    [InlineData("fr", "198.51.100.1, de 198.51.100.0/24 (la plage reste listée pour toutes ses autres adresses)")]
+    public async Task TheStatusPageSaysWhichAddressWasFreedFromWhichRange(string culture, string freed)
+    {
+        await Harness.ListAsync("198.51.100.0", 24);
+        var reference = (await Harness.SubmitAsync("postmaster@sender.example", "198.51.100.1", null)).Request!.Reference;
+        var (_, token) = await Harness.LastLinkAsync();
+        await Harness.Service.DelistAsync(reference, token, null);
+        Speak(culture);
+
+        var page = Render<RequestStatusPage>(p => p.Add(c => c.Reference, reference));
+
+        page.WaitForAssertion(() => Assert.Equal(freed, page.Find("[data-testid=excepted]").TextContent.Trim()));
+        Assert.DoesNotContain("<dt>Removed</dt>", page.Markup);
+        StringsTests.AssertNoRawKey(page.Markup);
+    }
+
     private static AngleSharp.Dom.IElement IpField(IRenderedComponent<DelistWizard> wizard) =>
         wizard.FindAll("input").Single(i => wizard.Find($"label[for='{i.Id}']").TextContent.Trim() is "IP address" or "Adresse IP");
 }

@@ -119,16 +119,28 @@ public sealed class DelistServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task DelistRemovesTheRangeThatContainsTheAddress()
+    public async Task DelistInsideARangeFreesOnlyTheAddressAndTheRangeStaysListed()
     {
-        await _harness.ListAsync("198.51.100.0", 24);
+        var range = await _harness.ListAsync("198.51.100.0", 24);
         await _harness.SubmitAsync(Email, "198.51.100.77", null);
         var (reference, token) = await _harness.LastLinkAsync();
 
-        var result = await _harness.Service.DelistAsync(reference, token, null);
+        var result = await _harness.Service.DelistAsync(reference, token, "192.0.2.9");
 
-        Assert.Equal("198.51.100.0/24", result.DelistedNetworks);
+        Assert.Equal(ConfirmationStatus.Delisted, result.Status);
+        Assert.Equal((null, "198.51.100.77", "198.51.100.0/24"), (result.DelistedNetworks, result.ExceptedNetwork, result.ExceptedFrom));
         Assert.False(await _harness.IsListedAsync("198.51.100.77"));
+        Assert.True(await _harness.IsListedAsync("198.51.100.76"));
+        Assert.True(await _harness.IsListedAsync("198.51.100.78"));
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(ListingStatus.Active, (await db.Listings.SingleAsync(l => l.Id == range.Id)).Status);
+        var request = await db.DelistRequests.SingleAsync();
+        var exception = await db.ListingExceptions.SingleAsync();
+        Assert.Equal((range.Id, "198.51.100.77", ListingExceptionStatus.Active, ActorKind.Requester, Email, request.Id),
+            (exception.ListingId, exception.Network, exception.Status, exception.ActorKind, exception.ActorName, exception.DelistRequestId!.Value));
+        var added = await db.ListingEvents.SingleAsync(e => e.Kind == ListingEventKind.ExceptionAdded);
+        Assert.Equal((range.Id, Email, "192.0.2.9", request.Id), (added.ListingId, added.ActorName, added.ClientAddress, added.DelistRequestId!.Value));
+        Assert.Contains("198.51.100.77 freed", added.Reason);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public static class AdminServices
     public static IServiceCollection AddAdminServicesForTests(this IServiceCollection services)
     {
         services.AddSingleton<ListingAdminService>();
+        services.AddSingleton<RangeExceptionAdminService>();
         services.AddSingleton<ReviewMailer>();
         services.AddSingleton<ReviewService>();
         services.AddSingleton<HistoryService>();

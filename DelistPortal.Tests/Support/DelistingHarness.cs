@@ -88,7 +88,7 @@ public sealed class DelistingHarness : IDisposable
     /// <summary>A follower of <paramref name="database"/> that keeps <paramref name="index"/> (and any others) in step, as the app wires it.</summary>
     public static ChangeLogFollower FollowerOf(TemporaryDatabase database, BlocklistIndex index, TimeProvider clock, params IChangeLogSubscriber[] others) => new(
         database,
-        [new ListingIndexFollower(database, index, clock), .. others],
+        [new ListingIndexFollower(database, index, clock), new ExceptionIndexFollower(database, index), .. others],
         Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()),
         Microsoft.Extensions.Logging.Abstractions.NullLogger<ChangeLogFollower>.Instance);
 
@@ -139,10 +139,11 @@ public sealed class DelistingHarness : IDisposable
         return (query["request"]!, query["token"]!);
     }
 
+    /// <summary>Whether the database lists the address: an active listing contains it and no more specific exception frees it.</summary>
     public async Task<bool> IsListedAsync(string address)
     {
         await using var db = Database.CreateDbContext();
-        return await db.Listings.ActiveContaining(IPAddress.Parse(address), Clock.GetUtcNow()).AnyAsync();
+        return (await db.ListingsThatListAsync(IPAddress.Parse(address), Clock.GetUtcNow())).Count > 0;
     }
 
     public void Dispose()

@@ -55,6 +55,7 @@ public static class AdminHostingExtensions
         services.AddHostedService<FirstAdminSetupNotice>();
         services.AddSingleton<AdminUserService>();
         services.AddSingleton<ListingAdminService>();
+        services.AddSingleton<RangeExceptionAdminService>();
         services.AddSingleton<ReviewService>();
         services.AddSingleton<ReviewMailer>();
         services.AddSingleton<HistoryService>();

@@ -45,7 +45,7 @@ public sealed class ListingExporter(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     /// <summary>
-    /// Active listings of one address family as rbldnsd data, written by the same <see cref="RbldnsdZoneWriter"/> as
+    /// Active listings (and range exceptions, as exclusions) of one address family as rbldnsd data, written by the same <see cref="RbldnsdZoneWriter"/> as
     /// the API's export: the same A codes per reason and TXT template as the built-in DNSBL answers with.
     /// </summary>
     public async Task WriteRbldnsdAsync(ClaimsPrincipal caller, RbldnsdFormat format, Stream output, CancellationToken cancellationToken = default)
@@ -57,7 +57,7 @@ public sealed class ListingExporter(IDbContextFactory<PortalDbContext> dbFactory
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
         TextWriter ipv4 = format == RbldnsdFormat.Ip4Set ? writer : TextWriter.Null;
         TextWriter ipv6 = format == RbldnsdFormat.Ip4Set ? TextWriter.Null : writer;
-        await new RbldnsdZoneWriter(zone).WriteAsync(RbldnsdZoneWriter.ActiveListingsAsync(db, now, cancellationToken), ipv4, ipv6, cancellationToken);
+        await new RbldnsdZoneWriter(zone).WriteActiveAsync(db, now, ipv4, ipv6, cancellationToken);
     }
 
     private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

@@ -19,7 +19,8 @@ public sealed class ReviewMailer(
     public async Task<bool> TrySendOutcomeAsync(DelistRequest request, CancellationToken cancellationToken)
     {
         var approved = request.State is DelistRequestState.Delisted or DelistRequestState.NoLongerListed;
-        var model = new ReviewOutcomeMailModel(request.IpAddress, request.Reference, approved, request.DecisionMessage);
+        var model = new ReviewOutcomeMailModel(request.IpAddress, request.Reference, approved, request.DecisionMessage,
+            request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
         var html = await renderer.RenderAsync<ReviewOutcomeMail>(new Dictionary<string, object?> { [nameof(ReviewOutcomeMail.Model)] = model });
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(mail.Value.FromName, mail.Value.FromAddress));
@@ -29,6 +30,8 @@ public sealed class ReviewMailer(
         var text = string.Join("\n\n", new[]
         {
             localizer[approved ? "ReviewMail_Approved" : "ReviewMail_Denied", request.IpAddress].Value,
+            approved && model.Removed is not null ? localizer["ReviewMail_Removed", model.Removed].Value : null,
+            approved && model.ExceptedNetwork is not null ? localizer["ReviewMail_Excepted", model.ExceptedNetwork, model.ExceptedFrom ?? ""].Value : null,
             model.Message is null ? null : localizer["ReviewMail_Message", model.Message].Value,
             localizer["Mail_Reference", request.Reference].Value,
         }.Where(line => line is not null)) + "\n";

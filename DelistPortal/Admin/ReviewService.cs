@@ -20,15 +20,18 @@ public enum ReviewOutcome
 }
 
 /// <param name="MailSent">False when the mail telling the sender could not be sent (the dashboard counts these).</param>
-public sealed record ReviewResult(ReviewOutcome Outcome, bool MailSent = false, string? Networks = null);
+/// <param name="Networks">The listings removed.</param>
+/// <param name="ExceptedNetwork">The network freed from <paramref name="ExceptedFrom"/>, ranges that stay listed.</param>
+public sealed record ReviewResult(ReviewOutcome Outcome, bool MailSent = false, string? Networks = null, string? ExceptedNetwork = null, string? ExceptedFrom = null);
 
 /// <summary>
-/// The requests grid and the review queue: an admin approves a request (its listings are delisted, with the same
-/// history as a self-service delist) or denies it with a message; either way the sender is mailed the outcome.
+/// The requests grid and the review queue: an admin approves a request (the address is delisted as a self-service
+/// delist would do it: its own listings end, the ranges around it get an exception; with the same history) or denies it with a message; either way the sender is mailed the outcome.
 /// </summary>
 public sealed class ReviewService(
     IDbContextFactory<PortalDbContext> dbFactory,
     ReviewMailer mailer,
+    ListingPolicy policy,
     TimeProvider time,
     ILogger<ReviewService> logger)
 {
@@ -53,13 +56,17 @@ public sealed class ReviewService(
         return new RequestPage(items, total);
     }
 
-    /// <summary>The listings an approval would remove now, for the admin to see before deciding.</summary>
+    /// <summary>The listings an approval would remove or except the address from now, for the admin to see before deciding.</summary>
     public async Task<IReadOnlyList<Listing>> ListingsOfAsync(ClaimsPrincipal caller, DelistRequest request, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Listings.AsNoTracking().ActiveContaining(IPAddress.Parse(request.IpAddress), time.GetUtcNow()).ToListAsync(cancellationToken);
+        return await db.ListingsThatListAsync(IPAddress.Parse(request.IpAddress), time.GetUtcNow(), cancellationToken: cancellationToken);
     }
+
+    /// <summary>What an approval would do now: which listings end, which ranges get an exception of what.</summary>
+    public async Task<DelistPlan> PlanOfAsync(ClaimsPrincipal caller, DelistRequest request, CancellationToken cancellationToken = default) =>
+        policy.Plan(IPAddress.Parse(request.IpAddress), await ListingsOfAsync(caller, request, cancellationToken));
 
     public async Task<ReviewResult> ApproveAsync(ClaimsPrincipal caller, Guid requestId, string? message, string? clientAddress, CancellationToken cancellationToken = default)
     {
@@ -71,18 +78,21 @@ public sealed class ReviewService(
         {
             return refusal;
         }
-        var listings = await db.Listings.ActiveContaining(IPAddress.Parse(request!.IpAddress), now).ToListAsync(cancellationToken);
+        var address = IPAddress.Parse(request!.IpAddress);
+        var plan = policy.Plan(address, await db.ListingsThatListAsync(address, now, forChange: true, cancellationToken));
         var note = $"Request {request.Reference} approved after review" + (string.IsNullOrWhiteSpace(message) ? "" : $": {message.Trim()}");
-        RequestDelisting.Apply(db, request!, listings, actor, now, clientAddress, note);
+        await RequestDelisting.ApplyAsync(db, request, plan, actor, now, clientAddress, note, cancellationToken);
         request.DecidedBy = actor.Name;
         request.DecisionMessage = Trimmed(message);
         if (!await TrySaveAsync(db, cancellationToken))
         {
             return new ReviewResult(ReviewOutcome.NotInReview);
         }
-        logger.LogInformation("{Actor} approved request {Reference}: {Networks}", actor.Name, request.Reference, request.DelistedNetworks);
+        logger.LogInformation("{Actor} approved request {Reference}: removed {Networks}; freed {Excepted} from {Ranges}",
+            actor.Name, request.Reference, request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
         var sent = await MailOutcomeAsync(db, request, cancellationToken);
-        return new ReviewResult(listings.Count == 0 ? ReviewOutcome.NothingLeftToRemove : ReviewOutcome.Approved, sent, request.DelistedNetworks);
+        return new ReviewResult(plan.IsEmpty ? ReviewOutcome.NothingLeftToRemove : ReviewOutcome.Approved, sent,
+            request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
     }
 
     public async Task<ReviewResult> DenyAsync(ClaimsPrincipal caller, Guid requestId, string? message, string? clientAddress, CancellationToken cancellationToken = default)
@@ -141,7 +151,7 @@ public sealed class ReviewService(
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception ex) when (ex is DbUpdateConcurrencyException || (ex is DbUpdateException update && PortalDbContext.IsUniqueViolation(update)))
         {
             // Another admin (or the sender's own click) decided first; nothing of ours was saved.
             return false;

@@ -85,7 +85,8 @@ public static class ApiEndpoints
         }
         var address = parsed.Address!;
         var link = new Uri(portal.Value.GetPublicBaseUri(), "?ip=" + Uri.EscapeDataString(address.ToString()));
-        var listing = (await blocklist.ActiveContainingAsync(address, cancellationToken)).FirstOrDefault();
+        // The most specific entry decides, as at the DNSBL: an address freed from a range by an exception is not listed.
+        var listing = (await blocklist.ListingsThatListAsync(address, cancellationToken)).FirstOrDefault();
         return TypedResults.Ok(listing is null
             ? new LookupResponse(address.ToString(), false, null, null, null, null, null, null, link)
             : new LookupResponse(address.ToString(), true, listing.Network, listing.Reason, listing.Detail, listing.ListedAt, listing.ExpiresAt, listing.SelfServiceAllowed, link));
@@ -172,8 +173,7 @@ public static class ApiEndpoints
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var wanted = format == RbldnsdZoneWriter.IPv4Set ? body : TextWriter.Null;
         var other = format == RbldnsdZoneWriter.IPv4Set ? TextWriter.Null : body;
-        await new RbldnsdZoneWriter(dnsbl.Responder.Zone).WriteAsync(
-            RbldnsdZoneWriter.ActiveListingsAsync(db, time.GetUtcNow(), cancellationToken), wanted, other, cancellationToken);
+        await new RbldnsdZoneWriter(dnsbl.Responder.Zone).WriteActiveAsync(db, time.GetUtcNow(), wanted, other, cancellationToken);
         return TypedResults.Empty;
     }
 

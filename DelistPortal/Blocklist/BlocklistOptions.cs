@@ -30,6 +30,21 @@ public sealed class BlocklistOptions
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan SelfServiceWindow { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// The most a self-service delist frees of IPv4 space: a listing of this prefix or narrower is removed; a wider one
+    /// (a range) stays listed and gets an exception of this prefix around the address (docs/decisions/008).
+    /// </summary>
+    [Range(IpNetworkInput.MinIPv4PrefixLength, 32)]
+    public int ExceptionPrefixIPv4 { get; set; } = 32;
+
+    /// <summary>The same for IPv6: a /64 is what one host or one customer usually has.</summary>
+    [Range(IpNetworkInput.MinIPv6PrefixLength, 128)]
+    public int ExceptionPrefixIPv6 { get; set; } = 64;
+
+    /// <summary>After this many self-service exceptions in one range within <see cref="SelfServiceWindow"/>, requests in that range go to review.</summary>
+    [Range(0, 1000)]
+    public int RangeExceptionLimit { get; set; } = 3;
+
     /// <summary>How often ended listings are recorded as expired (lookups stop matching at the exact expiry regardless).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromSeconds(30);

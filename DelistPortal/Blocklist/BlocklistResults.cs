@@ -29,3 +29,11 @@ public sealed record ChangeResult(ChangeOutcome Outcome, Listing? Listing = null
 {
     public bool Succeeded => Outcome == ChangeOutcome.Done;
 }
+
+public sealed record ExceptionChangeResult(ChangeOutcome Outcome, ListingException? Exception = null)
+{
+    public bool Succeeded => Outcome == ChangeOutcome.Done;
+}
+
+/// <summary>A range's exception as the admin grid shows it: with the reference of the request that made it.</summary>
+public sealed record ExceptionView(ListingException Exception, string? RequestReference, bool IsActive);

@@ -31,6 +31,7 @@ public sealed class BlocklistService(
             return new ChangeResult(ChangeOutcome.AlreadyListed, active);
         }
         var (listing, kind) = AddListing(db, draft, earlier.Count, earlier.Count(l => l.EndedAt >= now - policy.RelistWindow), actor, clientAddress, now);
+        await RangeExceptions.SupersedeAsync(db, [listing], actor, now, clientAddress, cancellationToken);
 
         try
         {
@@ -99,6 +100,7 @@ public sealed class BlocklistService(
                 await ListingBulkInsert.InsertEventsAsync(db, added
                     .Select(a => ListingEvent.For(a.Listing, a.Kind, actor, now, clientAddress, drafts[a.Index].Detail.Trim()))
                     .ToList(), cancellationToken);
+                await SupersedeExceptionsAsync(db, listings, actor, now, clientAddress, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
             catch (SqliteException ex) when (PortalDbContext.IsUniqueViolation(ex))
@@ -164,6 +166,7 @@ public sealed class BlocklistService(
         }
         listing.Version++;
         db.ListingEvents.Add(ListingEvent.For(listing, ListingEventKind.Edited, actor, now, clientAddress, string.Join("; ", changes)));
+        await RangeExceptions.FollowExpiryAsync(db, listing, cancellationToken);
         return await SaveChangeAsync(db, listing, cancellationToken);
     }
 
@@ -179,6 +182,7 @@ public sealed class BlocklistService(
         }
         listing!.End(ListingStatus.Delisted, now);
         db.ListingEvents.Add(ListingEvent.For(listing, ListingEventKind.Delisted, actor, now, clientAddress, reason.Trim()));
+        await RangeExceptions.EndWithRangesAsync(db, [listing], actor, clientAddress, cancellationToken);
         var result = await SaveChangeAsync(db, listing, cancellationToken);
         if (result.Succeeded)
         {
@@ -206,6 +210,7 @@ public sealed class BlocklistService(
                 listing.End(ListingStatus.Expired, listing.ExpiresAt!.Value);
                 db.ListingEvents.Add(ListingEvent.For(listing, ListingEventKind.Expired, Actor.System, listing.ExpiresAt.Value, null, null));
             }
+            await RangeExceptions.EndWithRangesAsync(db, due, Actor.System, null, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -234,6 +239,82 @@ public sealed class BlocklistService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Listings.AsNoTracking().ActiveContaining(address, time.GetUtcNow()).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The active listings that list <paramref name="address"/> (no exception masks them), most specific first.</summary>
+    public async Task<IReadOnlyList<Listing>> ListingsThatListAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ListingsThatListAsync(address, time.GetUtcNow(), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>What delisting <paramref name="address"/> would do now (<see cref="ListingPolicy.Plan"/>).</summary>
+    public async Task<DelistPlan> PlanDelistAsync(IPAddress address, CancellationToken cancellationToken = default) =>
+        policy.Plan(address, await ListingsThatListAsync(address, cancellationToken));
+
+    /// <summary>Every exception of a range, active ones first, then newest first; with the reference of the request that made it.</summary>
+    public async Task<IReadOnlyList<ExceptionView>> ExceptionsOfAsync(int listingId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var rows = await db.ListingExceptions.AsNoTracking()
+            .Where(e => e.ListingId == listingId)
+            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
+            .Select(e => new
+            {
+                Exception = e,
+                Reference = db.DelistRequests.Where(r => r.Id == e.DelistRequestId).Select(r => r.Reference).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows
+            .Select(r => new ExceptionView(r.Exception, r.Reference, r.Exception.IsActiveAt(now)))
+            .OrderByDescending(v => v.IsActive)
+            .ToList();
+    }
+
+    /// <summary>An admin takes an exception back: the range lists the address again at once.</summary>
+    public async Task<ExceptionChangeResult> RevokeExceptionAsync(int exceptionId, int expectedVersion, Actor actor, string? reason, string? clientAddress,
+        CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var exception = await db.ListingExceptions.Include(e => e.Listing).FirstOrDefaultAsync(e => e.Id == exceptionId, cancellationToken);
+        if (exception is null)
+        {
+            return new ExceptionChangeResult(ChangeOutcome.NotFound);
+        }
+        if (exception.Version != expectedVersion)
+        {
+            return new ExceptionChangeResult(ChangeOutcome.Conflict, exception);
+        }
+        if (exception.Status != ListingExceptionStatus.Active)
+        {
+            return new ExceptionChangeResult(ChangeOutcome.NotActive, exception);
+        }
+        exception.End(ListingExceptionStatus.Revoked, now, actor.Name);
+        var note = string.IsNullOrWhiteSpace(reason) ? $"{exception.Network} revoked" : $"{exception.Network} revoked: {reason.Trim()}";
+        db.ListingEvents.Add(ListingEvent.For(exception.Listing!, ListingEventKind.ExceptionRevoked, actor, now, clientAddress, note));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new ExceptionChangeResult(ChangeOutcome.Conflict, exception);
+        }
+        logger.LogInformation("{Actor} revoked the exception of {Network} in {Range}", actor.Name, exception.Network, exception.Listing!.Network);
+        return new ExceptionChangeResult(ChangeOutcome.Done, exception);
+    }
+
+    /// <summary>The import's part of <see cref="RangeExceptions.SupersedeAsync"/>: saved in the import's transaction.</summary>
+    private static async Task SupersedeExceptionsAsync(PortalDbContext db, IReadOnlyCollection<Listing> listed, Actor actor, DateTimeOffset now,
+        string? clientAddress, CancellationToken cancellationToken)
+    {
+        await RangeExceptions.SupersedeAsync(db, listed, actor, now, clientAddress, cancellationToken);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     private static async Task<(Listing? Listing, ChangeResult? Refusal)> FindForChangeAsync(

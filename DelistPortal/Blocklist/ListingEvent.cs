@@ -10,6 +10,12 @@ public enum ListingEventKind
     Relisted,
     /// <summary>A self-service delist was refused (sent to review) by the listing policy.</summary>
     Refused,
+    /// <summary>One address was freed from this range, which stays listed for the rest (a <see cref="ListingException"/>).</summary>
+    ExceptionAdded,
+    /// <summary>An admin revoked an exception of this range: the range lists the address again.</summary>
+    ExceptionRevoked,
+    /// <summary>An exception of this range ended with the range, or because its address was listed itself.</summary>
+    ExceptionEnded,
 }
 
 public enum ActorKind

@@ -25,6 +25,8 @@ public sealed class ChangeLogEntry
 public static class ChangeLogTopics
 {
     public const string Listing = "Listing";
+    /// <summary>A <see cref="Blocklist.ListingException"/> (its id).</summary>
+    public const string Exception = "Exception";
     public const string Account = "Account";
     public const string Outbox = "Outbox";
 }

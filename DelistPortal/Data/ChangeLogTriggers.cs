@@ -2,7 +2,7 @@ namespace DelistPortal.Data;
 
 /// <summary>
 /// The triggers that write the change log (<see cref="ChangeLog.ChangeLogEntry"/>) in the transaction of every
-/// change to a listing, an account's sign-in state (security stamp, roles, removal) or the mail outbox — whoever
+/// change to a listing, a range exception, an account's sign-in state (security stamp, roles, removal) or the mail outbox — whoever
 /// makes it: this process, another one, or plain SQL. Applied by the migration "ChangeLog".
 /// </summary>
 public static class ChangeLogTriggers
@@ -31,6 +31,22 @@ public static class ChangeLogTriggers
         BEGIN {Append("Account", "OLD.UserId")} END;
         CREATE TRIGGER OutboxMessages_ChangeLog_Insert AFTER INSERT ON OutboxMessages
         BEGIN {Append("Outbox", "NEW.Id")} END;
+        """;
+
+    /// <summary>The same for range exceptions (topic "Exception"); applied by the migration "ListingExceptions".</summary>
+    public static readonly string CreateExceptionsSqlite = $"""
+        CREATE TRIGGER ListingExceptions_ChangeLog_Insert AFTER INSERT ON ListingExceptions
+        BEGIN {Append("Exception", "NEW.Id")} END;
+        CREATE TRIGGER ListingExceptions_ChangeLog_Update AFTER UPDATE ON ListingExceptions
+        BEGIN {Append("Exception", "NEW.Id")} END;
+        CREATE TRIGGER ListingExceptions_ChangeLog_Delete AFTER DELETE ON ListingExceptions
+        BEGIN {Append("Exception", "OLD.Id")} END;
+        """;
+
+    public const string DropExceptionsSqlite = """
+        DROP TRIGGER IF EXISTS ListingExceptions_ChangeLog_Insert;
+        DROP TRIGGER IF EXISTS ListingExceptions_ChangeLog_Update;
+        DROP TRIGGER IF EXISTS ListingExceptions_ChangeLog_Delete;
         """;
 
     public const string DropSqlite = """

@@ -28,6 +28,8 @@ internal sealed class DelistRequestConfiguration : IEntityTypeConfiguration<Deli
         builder.HasIndex(r => new { r.TargetRange, r.CreatedAt });
         builder.Property(r => r.CompletedFromAddress).HasMaxLength(64);
         builder.Property(r => r.DelistedNetworks).HasMaxLength(2000);
+        builder.Property(r => r.ExceptedNetwork).HasMaxLength(64);
+        builder.Property(r => r.ExceptedFrom).HasMaxLength(2000);
         builder.Property(r => r.DecidedBy).HasMaxLength(256);
         builder.Property(r => r.DecisionMessage).HasMaxLength(2000);
         builder.HasIndex(r => new { r.State, r.CreatedAt });

@@ -21,6 +21,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
 
     public DbSet<ListingEvent> ListingEvents => Set<ListingEvent>();
 
+    /// <summary>Addresses freed from range listings that stay listed for the rest (docs/decisions/008).</summary>
+    public DbSet<ListingException> ListingExceptions => Set<ListingException>();
+
     public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();

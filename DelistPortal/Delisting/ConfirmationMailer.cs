@@ -1,3 +1,4 @@
+using DelistPortal.Blocklist;
 using DelistPortal.Components.Shared;
 using DelistPortal.Email;
 using DelistPortal.Email.Templates;
@@ -12,6 +13,7 @@ namespace DelistPortal.Delisting;
 /// <summary>Writes and sends the mail that carries a request's confirmation link.</summary>
 public sealed class ConfirmationMailer(
     IMailSender sender,
+    BlocklistService blocklist,
     MailTemplateRenderer renderer,
     IStringLocalizer<Strings> localizer,
     IOptions<PortalOptions> portal,
@@ -24,15 +26,18 @@ public sealed class ConfirmationMailer(
     /// <summary>Sends the mail in the language the sender used for the request, whoever triggers it.</summary>
     public async Task SendConfirmationAsync(DelistRequest request, ConfirmationToken token, CancellationToken cancellationToken)
     {
-        var message = await PortalCultures.RunInAsync(request.Culture, () => WriteAsync(request, token));
+        // The ranges the address lies in, as they are now: the mail says that confirming frees the address only.
+        var plan = await blocklist.PlanDelistAsync(System.Net.IPAddress.Parse(request.IpAddress), cancellationToken);
+        var message = await PortalCultures.RunInAsync(request.Culture, () => WriteAsync(request, token, plan));
         await sender.SendAsync(message, cancellationToken);
     }
 
-    private async Task<MimeMessage> WriteAsync(DelistRequest request, ConfirmationToken token)
+    private async Task<MimeMessage> WriteAsync(DelistRequest request, ConfirmationToken token, DelistPlan plan)
     {
         var link = LinkFor(request, token);
         var expiresAt = Times.Utc(request.TokenExpiresAt);
-        var model = new ConfirmationMailModel(request.IpAddress, request.Reference, link.AbsoluteUri, expiresAt);
+        var model = new ConfirmationMailModel(request.IpAddress, request.Reference, link.AbsoluteUri, expiresAt,
+            plan.Excepted.Count > 0 ? plan.ExceptionNetwork.ToString() : null, plan.ExceptedFrom);
         var html = await renderer.RenderAsync<ConfirmationMail>(new Dictionary<string, object?> { [nameof(ConfirmationMail.Model)] = model });
 
         var message = new MimeMessage();
@@ -45,11 +50,14 @@ public sealed class ConfirmationMailer(
         return message;
     }
 
-    private string TextBody(ConfirmationMailModel model) => string.Join("\n\n",
-        localizer["Mail_Intro", model.IpAddress],
-        localizer["Mail_Action"],
+    private string TextBody(ConfirmationMailModel model) => string.Join("\n\n", new[]
+    {
+        localizer["Mail_Intro", model.IpAddress].Value,
+        model.ExceptedNetwork is null ? null : localizer["Mail_RangeNote", model.IpAddress, model.ExceptedFrom ?? "", model.ExceptedNetwork].Value,
+        localizer["Mail_Action"].Value,
         model.Link,
-        localizer["Mail_Expires", model.ExpiresAt],
-        localizer["Mail_Ignore"],
-        localizer["Mail_Reference", model.Reference]) + "\n";
+        localizer["Mail_Expires", model.ExpiresAt].Value,
+        localizer["Mail_Ignore"].Value,
+        localizer["Mail_Reference", model.Reference].Value,
+    }.Where(line => line is not null)) + "\n";
 }

@@ -45,8 +45,14 @@ public class DelistRequest
 
     public string? CompletedFromAddress { get; set; }
 
-    /// <summary>The listings this request removed, as shown to the sender ("203.0.113.7, 198.51.100.0/24").</summary>
+    /// <summary>The listings this request removed, as shown to the sender ("203.0.113.7, 2001:db8::25").</summary>
     public string? DelistedNetworks { get; set; }
+
+    /// <summary>The network this request freed from ranges that stay listed ("198.51.100.1", or an IPv6 /64); null if none.</summary>
+    public string? ExceptedNetwork { get; set; }
+
+    /// <summary>The ranges <see cref="ExceptedNetwork"/> was freed from, which stay listed for every other address ("198.51.100.0/24").</summary>
+    public string? ExceptedFrom { get; set; }
 
     /// <summary>Why the request went to review, for the admin who decides it.</summary>
     public string? ReviewNote { get; set; }
@@ -65,8 +71,16 @@ public class DelistRequest
     public bool IsExpired(DateTimeOffset now) => State == DelistRequestState.Expired ||
         (State == DelistRequestState.AwaitingConfirmation && now >= TokenExpiresAt);
 
-    public void MarkDelisted(DateTimeOffset now, string? fromAddress, string networks) =>
+    public void MarkDelisted(DateTimeOffset now, string? fromAddress, string? networks) =>
         MoveTo(DelistRequestState.Delisted, now, fromAddress, networks);
+
+    /// <summary>Delisted by <paramref name="plan"/>: what it removed, and what it freed from which ranges.</summary>
+    public void MarkDelisted(DateTimeOffset now, string? fromAddress, Blocklist.DelistPlan plan)
+    {
+        MoveTo(DelistRequestState.Delisted, now, fromAddress, plan.RemovedNetworks);
+        ExceptedNetwork = plan.Excepted.Count > 0 ? plan.ExceptionNetwork.ToString() : null;
+        ExceptedFrom = plan.ExceptedFrom;
+    }
 
     public void MarkNoLongerListed(DateTimeOffset now, string? fromAddress) =>
         MoveTo(DelistRequestState.NoLongerListed, now, fromAddress, null);

@@ -69,6 +69,8 @@ public sealed record ListingSummary(string Network, ListingReason Reason, string
         new(listing.Network, listing.Reason, listing.Detail, listing.ListedAt, listing.ExpiresAt);
 }
 
+/// <param name="ExceptedNetwork">What was (or, while ready to delist, would be) freed from ranges that stay listed.</param>
+/// <param name="ExceptedFrom">Those ranges.</param>
 public sealed record ConfirmationView(
     ConfirmationStatus Status,
     string? Reference = null,
@@ -76,4 +78,6 @@ public sealed record ConfirmationView(
     IReadOnlyList<ListingSummary>? Listings = null,
     DelistRequestState? State = null,
     DateTimeOffset? CompletedAt = null,
-    string? DelistedNetworks = null);
+    string? DelistedNetworks = null,
+    string? ExceptedNetwork = null,
+    string? ExceptedFrom = null);

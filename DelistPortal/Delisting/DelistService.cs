@@ -56,7 +56,7 @@ public sealed class DelistService(
         var now = time.GetUtcNow();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Listings.ActiveContaining(address, now).AnyAsync(cancellationToken))
+        if ((await db.ListingsThatListAsync(address, now, cancellationToken: cancellationToken)).Count == 0)
         {
             return new SubmitResult(SubmitOutcome.NotListed, IpAddress: ip);
         }
@@ -141,8 +141,9 @@ public sealed class DelistService(
     }
 
     /// <summary>
-    /// The Delist click: removes every active listing that contains the address, once. Concurrent clicks race on the
-    /// request's state and token (concurrency tokens), so exactly one of them changes anything.
+    /// The Delist click, once: removes the listings of the address itself and frees the address from every range that
+    /// lists it, which stays listed for the rest (<see cref="RequestDelisting"/>). Concurrent clicks race on the
+    /// request's state and token, and on each range's version (concurrency tokens), so exactly one of them changes anything.
     /// </summary>
     public async Task<ConfirmationView> DelistAsync(string? reference, string? token, string? clientAddress, CancellationToken cancellationToken = default)
     {
@@ -166,9 +167,9 @@ public sealed class DelistService(
             return view;
         }
 
-        var listings = await db.Listings
-            .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
-            .ToListAsync(cancellationToken);
+        var address = System.Net.IPAddress.Parse(request.IpAddress);
+        var listings = await db.ListingsThatListAsync(address, now, forChange: true, cancellationToken);
+        var plan = policy.Plan(address, listings);
         var actor = Actor.Requester(request.Email);
         if (await SelfServiceRefusalAsync(db, listings, now, cancellationToken) is { } refusal)
         {
@@ -183,20 +184,20 @@ public sealed class DelistService(
         }
         else
         {
-            RequestDelisting.Apply(db, request, listings, actor, now, clientAddress, $"Self-service request {request.Reference}");
+            await RequestDelisting.ApplyAsync(db, request, plan, actor, now, clientAddress, $"Self-service request {request.Reference}", cancellationToken);
         }
 
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception ex) when (ex is DbUpdateConcurrencyException || (ex is DbUpdateException update && PortalDbContext.IsUniqueViolation(update)))
         {
-            // Another click, or a resend, got there first; show what it left.
+            // Another click, a resend, or a change of one of the ranges got there first; show what it left.
             return await OpenAsync(reference, token, cancellationToken);
         }
-        logger.LogInformation("Delist request {Reference} completed as {State}: {Networks}",
-            request.Reference, request.State, request.DelistedNetworks);
+        logger.LogInformation("Delist request {Reference} completed as {State}: removed {Networks}; freed {Excepted} from {Ranges}",
+            request.Reference, request.State, request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
         return new ConfirmationView(
             request.State switch
             {
@@ -205,12 +206,14 @@ public sealed class DelistService(
                 _ => ConfirmationStatus.NotListedAnyMore,
             },
             request.Reference, request.IpAddress, listings.Select(ListingSummary.From).ToList(),
-            request.State, request.CompletedAt, request.DelistedNetworks);
+            request.State, request.CompletedAt, request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
     }
 
     /// <summary>
-    /// The first listing a sender may not remove themselves, with why: the listing forbids it, or its network was
-    /// removed by self-service <see cref="BlocklistOptions.SelfServiceLimit"/> times within the window.
+    /// The first listing a sender may not remove (or, for a range, free the address from) themselves, with why: the
+    /// listing forbids it, its network was removed by self-service <see cref="BlocklistOptions.SelfServiceLimit"/>
+    /// times within the window, or senders freed <see cref="BlocklistOptions.RangeExceptionLimit"/> addresses of the
+    /// range within the window (counted over every listing of the range's network).
     /// </summary>
     private async Task<(Listing Listing, SelfServiceRefusal Reason)?> SelfServiceRefusalAsync(
         PortalDbContext db, IReadOnlyList<Listing> listings, DateTimeOffset now, CancellationToken cancellationToken)
@@ -221,7 +224,10 @@ public sealed class DelistService(
             var recentSelfServiceDelists = await db.ListingEvents.CountAsync(e =>
                 e.RangeStart == listing.RangeStart && e.RangeEnd == listing.RangeEnd &&
                 e.Kind == ListingEventKind.Delisted && e.ActorKind == ActorKind.Requester && e.At >= since, cancellationToken);
-            if (policy.SelfServiceRefusal(listing, recentSelfServiceDelists) is { } reason)
+            var recentSelfServiceExceptions = !policy.IsRange(listing) ? 0 : await db.ListingEvents.CountAsync(e =>
+                e.RangeStart == listing.RangeStart && e.RangeEnd == listing.RangeEnd &&
+                e.Kind == ListingEventKind.ExceptionAdded && e.ActorKind == ActorKind.Requester && e.At >= since, cancellationToken);
+            if (policy.SelfServiceRefusal(listing, recentSelfServiceDelists, recentSelfServiceExceptions) is { } reason)
             {
                 return (listing, reason);
             }
@@ -240,24 +246,25 @@ public sealed class DelistService(
         return request is not null && ConfirmationToken.Matches(token, request.TokenHash) ? request : null;
     }
 
-    private static async Task<ConfirmationView> ViewAsync(PortalDbContext db, DelistRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<ConfirmationView> ViewAsync(PortalDbContext db, DelistRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (request.State != DelistRequestState.AwaitingConfirmation)
         {
             return new ConfirmationView(ConfirmationStatus.AlreadyCompleted, request.Reference, request.IpAddress,
-                State: request.State, CompletedAt: request.CompletedAt, DelistedNetworks: request.DelistedNetworks);
+                State: request.State, CompletedAt: request.CompletedAt, DelistedNetworks: request.DelistedNetworks,
+                ExceptedNetwork: request.ExceptedNetwork, ExceptedFrom: request.ExceptedFrom);
         }
         if (request.IsExpired(now))
         {
             return new ConfirmationView(ConfirmationStatus.Expired, request.Reference, request.IpAddress);
         }
-        var listings = await db.Listings.AsNoTracking()
-            .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
-            .Select(l => new ListingSummary(l.Network, l.Reason, l.Detail, l.ListedAt, l.ExpiresAt))
-            .ToListAsync(cancellationToken);
+        var address = System.Net.IPAddress.Parse(request.IpAddress);
+        var plan = policy.Plan(address, await db.ListingsThatListAsync(address, now, cancellationToken: cancellationToken));
+        // What the click would do, so the sender knows before pressing it: which ranges stay listed.
         return new ConfirmationView(
-            listings.Count > 0 ? ConfirmationStatus.ReadyToDelist : ConfirmationStatus.NotListedAnyMore,
-            request.Reference, request.IpAddress, listings);
+            plan.IsEmpty ? ConfirmationStatus.NotListedAnyMore : ConfirmationStatus.ReadyToDelist,
+            request.Reference, request.IpAddress, plan.All.Select(ListingSummary.From).ToList(),
+            ExceptedNetwork: plan.Excepted.Count > 0 ? plan.ExceptionNetwork.ToString() : null, ExceptedFrom: plan.ExceptedFrom);
     }
 
     /// <summary>

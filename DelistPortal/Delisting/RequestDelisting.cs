@@ -4,15 +4,17 @@ using DelistPortal.Data;
 namespace DelistPortal.Delisting;
 
 /// <summary>
-/// What removing the listings for a request means, whoever decides it (the sender's click or an admin's approval):
-/// each listing ends, each gets a Delisted event tied to the request, and the request is completed.
+/// What delisting the address of a request means, whoever decides it (the sender's click or an admin's approval), by
+/// <see cref="ListingPolicy.Plan"/>: each narrow listing (the address itself, or inside its IPv6 /64) ends with a
+/// Delisted event; each range stays listed and gets an exception of exactly the address (IPv4) or its /64 (IPv6),
+/// with an ExceptionAdded event; all tied to the request, which is completed (docs/decisions/008).
 /// </summary>
 public static class RequestDelisting
 {
-    public static void Apply(PortalDbContext db, DelistRequest request, IReadOnlyList<Listing> listings, Actor actor,
-        DateTimeOffset now, string? clientAddress, string reason)
+    public static async Task ApplyAsync(PortalDbContext db, DelistRequest request, DelistPlan plan, Actor actor,
+        DateTimeOffset now, string? clientAddress, string reason, CancellationToken cancellationToken)
     {
-        foreach (var listing in listings)
+        foreach (var listing in plan.Removed)
         {
             listing.End(ListingStatus.Delisted, now);
             listing.DelistRequestId = request.Id;
@@ -20,13 +22,19 @@ public static class RequestDelisting
             entry.DelistRequestId = request.Id;
             db.ListingEvents.Add(entry);
         }
-        if (listings.Count == 0)
+        // A removed listing has no exceptions unless the exception prefix was widened since; they end with it.
+        await RangeExceptions.EndWithRangesAsync(db, plan.Removed, actor, clientAddress, cancellationToken);
+        foreach (var range in plan.Excepted)
+        {
+            RangeExceptions.Add(db, range, plan.ExceptionNetwork, actor, request.Id, now, clientAddress, reason);
+        }
+        if (plan.IsEmpty)
         {
             request.MarkNoLongerListed(now, clientAddress);
         }
         else
         {
-            request.MarkDelisted(now, clientAddress, string.Join(", ", listings.Select(l => l.Network)));
+            request.MarkDelisted(now, clientAddress, plan);
         }
     }
 }

@@ -14,7 +14,9 @@ public sealed record RequestStatus(
     DateTimeOffset CreatedAt,
     DateTimeOffset? LinkExpiresAt,
     DateTimeOffset? CompletedAt,
-    string? DelistedNetworks);
+    string? DelistedNetworks,
+    string? ExceptedNetwork = null,
+    string? ExceptedFrom = null);
 
 /// <summary>Reads a request's state by its reference number. Read-only: it changes nothing, not even an expired state.</summary>
 public sealed class RequestStatusQuery(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
@@ -43,6 +45,8 @@ public sealed class RequestStatusQuery(IDbContextFactory<PortalDbContext> dbFact
             request.CreatedAt,
             state == DelistRequestState.AwaitingConfirmation ? request.TokenExpiresAt : null,
             request.CompletedAt,
-            request.DelistedNetworks);
+            request.DelistedNetworks,
+            request.ExceptedNetwork,
+            request.ExceptedFrom);
     }
 }

@@ -61,6 +61,7 @@ public static class PortalHostingExtensions
         services.AddHostedService(provider => provider.GetRequiredService<ChangeLogFollower>());
         services.AddSingleton(provider => new BlocklistIndex(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IChangeLogSubscriber, ListingIndexFollower>();
+        services.AddSingleton<IChangeLogSubscriber, ExceptionIndexFollower>();
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddHealthChecks()

@@ -4,6 +4,7 @@ using BenchmarkDotNet.Engines;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
+using DelistPortal.ChangeLog;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -27,7 +28,8 @@ public class ImportBenchmarks
 
     /// <summary>
     /// As in the app, where the in-memory lookup index (loaded with the ~700,000 active listings) follows every
-    /// committed listing through the <see cref="ListingIndexSynchronizer"/> interceptor; false measures the database alone.
+    /// committed listing through the change log (<see cref="ChangeLogCommitSignal"/> wakes the <see cref="ChangeLogFollower"/>
+    /// at each commit, which feeds the <see cref="ListingIndexFollower"/>); false measures the database alone.
     /// </summary>
     [Params(false, true)]
     public bool LookupIndex { get; set; }
@@ -39,10 +41,11 @@ public class ImportBenchmarks
         var clock = new FakeTimeProvider(BenchmarkDatabase.Now);
         if (LookupIndex)
         {
-            var synchronizer = new ListingIndexSynchronizer(new BlocklistIndex(clock));
-            _database = _database.With(synchronizer);
-            using var db = _database.CreateDbContext();
-            synchronizer.LoadAsync(db, BenchmarkDatabase.Now, CancellationToken.None).GetAwaiter().GetResult();
+            ChangeLogFollower? follower = null;
+            _database = _database.With(new ChangeLogCommitSignal(() => follower));
+            follower = new ChangeLogFollower(_database, [new ListingIndexFollower(_database, new BlocklistIndex(clock), clock)],
+                Options.Create(new ChangeLogOptions()), NullLogger<ChangeLogFollower>.Instance);
+            follower.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         _blocklist = new BlocklistService(_database, new ListingPolicy(Options.Create(new BlocklistOptions())), clock, NullLogger<BlocklistService>.Instance);
     }

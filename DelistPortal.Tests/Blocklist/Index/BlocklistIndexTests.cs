@@ -320,15 +320,20 @@ public class BlocklistIndexTests
     /// threshold folds the overlay into the base many times.
     /// </summary>
     [Theory]
-    [InlineData(false, 20260101)]
-    [InlineData(true, 20260101)]
-    [InlineData(true, 7)]
-    public void AgreesWithALinearScanUnderRandomChanges(bool compactInBackground, int seed)
+    [InlineData(false, 20260101, false)]
+    [InlineData(true, 20260101, false)]
+    [InlineData(true, 7, false)]
+    [InlineData(false, 20261201, true)]
+    [InlineData(true, 13, true)]
+    public void AgreesWithALinearScanUnderRandomChanges(bool compactInBackground, int seed, bool withExceptions)
     {
         var random = new Random(seed);
         var index = new BlocklistIndex(_time, compactionThreshold: 40, compactInBackground);
         var model = new NaiveBlocklist(_time);
-        var initial = Enumerable.Range(0, 150).Select(_ => RandomEntry(random, random.Next(1, 400))).ToList();
+        // With exceptions, a quarter of the entries are range exceptions (negative ids) among the same networks.
+        int Id() => random.Next(1, 400) * (withExceptions && random.Next(4) == 0 ? -1 : 1);
+        IndexEntry Random(int id) => id > 0 ? RandomEntry(random, id) : AsException(RandomEntry(random, -id));
+        var initial = Enumerable.Range(0, 150).Select(_ => Random(Id())).ToList();
         index.Load(initial);
         model.Load(initial);
 
@@ -339,13 +344,13 @@ public class BlocklistIndexTests
             var roll = random.Next(100);
             if (roll < 35)
             {
-                var entry = RandomEntry(random, random.Next(1, 400));
+                var entry = Random(Id());
                 index.Upsert(entry);
                 model.Upsert(entry);
             }
             else if (roll < 50)
             {
-                var id = random.Next(1, 400);
+                var id = Id();
                 index.Remove(id);
                 model.Remove(id);
             }
@@ -577,6 +582,8 @@ public class BlocklistIndexTests
     private static readonly UInt128[] V6Offsets =
         [0, 1, 0x25, (UInt128)1 << 64, (UInt128)0xBAD << 80, (UInt128)1 << 95, (UInt128)0xFF << 40, (UInt128)1 << 100];
 
+    private static IndexEntry AsException(IndexEntry entry) => IndexEntry.Exception(entry.ListingId, entry.Network, entry.ExpiresAt);
+
     private IndexEntry RandomEntry(Random random, int id)
     {
         var isV4 = random.Next(10) < 6;
@@ -700,8 +707,12 @@ public class BlocklistIndexTests
                 .Where(e => e.Network.Address.AddressFamily == address.AddressFamily)
                 .Where(e => SamePrefix(e.Network.Address.GetAddressBytes(), bytes, e.Network.PrefixLength))
                 .OrderByDescending(e => e.Network.PrefixLength)
-                .ThenBy(e => e.ListingId)
+                // A listing before an exception of the same network, then the lowest listing id.
+                .ThenBy(e => e.IsException)
+                .ThenBy(e => Math.Abs(e.ListingId))
                 .Select(e => new IndexHit(e.ListingId, e.Network.PrefixLength, e.Reason))
+                // The most specific exception frees the address from everything wider.
+                .TakeWhile(hit => !hit.IsException)
                 .ToList();
         }
 

@@ -56,6 +56,21 @@ public sealed class ListingsGridTests : AdminComponentTest
     }
 
     [Fact]
+    public async Task OpeningARangesRowShowsTheAddressesFreedFromIt()
+    {
+        await Harness.ListAsync("198.51.100.0", 24);
+        await RangeExceptionListTests.FreeAsync(Harness, "198.51.100.1");
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Single(Rows(page)));
+
+        await page.Find("td button[aria-label='Expand group']").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.NotEmpty(page.FindAll("tr[data-exception='198.51.100.1']")));
+        Assert.Contains("postmaster@sender.example", page.Find("[data-testid=range-exceptions]").TextContent);
+        Assert.Contains("Address freed", page.Find("[aria-label='History of 198.51.100.0/24']").TextContent);
+    }
+
+    [Fact]
     public async Task OpeningARowShowsTheFieldsTheNarrowGridLeavesOut()
     {
         await Harness.ListAsync("203.0.113.7");

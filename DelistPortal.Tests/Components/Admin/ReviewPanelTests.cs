@@ -57,9 +57,30 @@ public sealed class ReviewPanelTests : AdminComponentTest
         Assert.DoesNotContain(panel.FindAll("button"), b => b.TextContent.Trim() is "Deny" or "Approve and delist");
     }
 
-    private async Task<DelistRequest> InReviewAsync()
+    [Fact]
+    public async Task ApprovingARequestInsideARangeFreesTheAddressAndSaysTheRangeStaysListed()
     {
-        await Harness.ListAsync("203.0.113.7");
+        await Harness.ListAsync("203.0.113.0", 24);
+        var request = await InReviewAsync(listAddress: false);
+        var panel = Render<ReviewPanel>(p => p.Add(x => x.Request, request).Add(x => x.Caller, Caller).Add(x => x.CanWrite, true));
+        await panel.WaitForAssertionAsync(() => Assert.Contains(
+            "Approving frees 203.0.113.7 from 203.0.113.0/24 (Spam), which stays listed for every other address.", panel.Markup));
+        Assert.DoesNotContain("Approving removes", panel.Markup);
+
+        await panel.FindAll("button").Single(b => b.TextContent.Trim() == "Approve and delist").ClickAsync(new MouseEventArgs());
+
+        await panel.WaitForAssertionAsync(() => Assert.Contains(
+            "Approved: 203.0.113.7 freed from 203.0.113.0/24, which stays listed for every other address.", panel.Markup));
+        Assert.False(await Harness.IsListedAsync("203.0.113.7"));
+        Assert.True(await Harness.IsListedAsync("203.0.113.8"));
+    }
+
+    private async Task<DelistRequest> InReviewAsync(bool listAddress = true)
+    {
+        if (listAddress)
+        {
+            await Harness.ListAsync("203.0.113.7");
+        }
         await using var db = Harness.Database.CreateDbContext();
         var now = Harness.Clock.GetUtcNow();
         var request = new DelistRequest

@@ -9,7 +9,9 @@ namespace DelistPortal.Blocklist.Index;
 
 /// <summary>
 /// The active listings in memory, for the lookups that cannot wait for the database (the DNS responder, the portal's
-/// status check). Readers take no lock: they read the current <see cref="IndexSnapshot"/>, which is never modified.
+/// status check), with the range exceptions among them: the most specific entry that contains an address decides, so
+/// an exception frees its address from every wider listing, and a listing of the same network (or a narrower one)
+/// beats the exception (docs/decisions/008). Exceptions have negative ids. Readers take no lock: they read the current <see cref="IndexSnapshot"/>, which is never modified.
 /// Writers are serialized; each change publishes a new snapshot whose small overlay holds the changes since the base
 /// was built, and a background compaction folds the overlay into a new base when it grows.
 /// </summary>
@@ -56,6 +58,7 @@ public sealed class BlocklistIndex
         _compactInBackground = compactInBackground;
     }
 
+    /// <summary>Entries held: active listings and range exceptions.</summary>
     public int Count => Volatile.Read(ref _snapshot).Count;
 
     /// <summary>Bytes held by the current snapshot's arrays.</summary>
@@ -177,6 +180,7 @@ public sealed class BlocklistIndex
         }
     }
 
+    /// <summary>The most specific listing that lists the address; false when none does, or an exception decides.</summary>
     public bool TryFindMostSpecific(IPAddress address, out IndexHit hit)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -202,7 +206,10 @@ public sealed class BlocklistIndex
         return TryFindMostSpecific(snapshot.Base.V6, snapshot.OverlayV6, snapshot.Hidden, ipv6, new LookupClock(_time), out hit);
     }
 
-    /// <summary>Every active listing that contains the address, most specific first (same network: lowest id first).</summary>
+    /// <summary>
+    /// Every active listing that lists the address, most specific first (same network: lowest id first): those that
+    /// contain it and are not wider than the most specific exception that contains it.
+    /// </summary>
     public IReadOnlyList<IndexHit> FindAll(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -221,6 +228,11 @@ public sealed class BlocklistIndex
         }
         // Each table's hits are already in order; only a mix of both needs sorting.
         hits.Sort(static (x, y) => IsMoreSpecific(x, y) ? -1 : IsMoreSpecific(y, x) ? 1 : 0);
+        var firstException = hits.FindIndex(static h => h.IsException);
+        if (firstException >= 0)
+        {
+            hits.RemoveRange(firstException, hits.Count - firstException);
+        }
         return hits;
     }
 
@@ -252,14 +264,24 @@ public sealed class BlocklistIndex
             && (!found || IsMoreSpecific(fromOverlay, hit)))
         {
             hit = fromOverlay;
-            return true;
+            found = true;
+        }
+        if (found && hit.IsException)
+        {
+            // The most specific entry is an exception: the address is freed from every wider listing.
+            hit = default;
+            return false;
         }
         return found;
     }
 
-    // Two networks of one family that both contain an address and have the same prefix are the same network.
-    private static bool IsMoreSpecific(IndexHit x, IndexHit y) =>
-        x.PrefixLength > y.PrefixLength || (x.PrefixLength == y.PrefixLength && x.ListingId < y.ListingId);
+    /// <summary>
+    /// Two networks of one family that both contain an address and have the same prefix are the same network: then a
+    /// listing beats an exception, and a lower listing id a higher one. Ids compare unsigned, so exceptions (negative)
+    /// come after every listing; <see cref="FamilyTable{T}"/> orders its rows the same way.
+    /// </summary>
+    internal static bool IsMoreSpecific(IndexHit x, IndexHit y) =>
+        x.PrefixLength > y.PrefixLength || (x.PrefixLength == y.PrefixLength && (uint)x.ListingId < (uint)y.ListingId);
 
     private void ApplyUpsert(int listingId, bool isV4, IndexRow<uint> v4, IndexRow<UInt128> v6)
     {

@@ -208,7 +208,9 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
 
     /// <summary>
     /// Start ascending, then wider networks first so parents precede children; the same network twice is ordered by
-    /// descending listing id, so the walk up from the last one meets the lowest listing id first.
+    /// descending listing id, so the walk up from the last one meets the lowest listing id first. Ids compare unsigned:
+    /// an exception (negative id) comes before the listings of its network, so a listing of the same network is met
+    /// first and beats it (<see cref="BlocklistIndex.IsMoreSpecific"/>).
     /// </summary>
     private readonly struct RowOrder : IComparer<IndexRow<T>>
     {
@@ -223,7 +225,7 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
                 return byStart;
             }
             var byPrefix = xPrefix.CompareTo(yPrefix);
-            return byPrefix != 0 ? byPrefix : yListingId.CompareTo(xListingId);
+            return byPrefix != 0 ? byPrefix : ((uint)yListingId).CompareTo((uint)xListingId);
         }
     }
 

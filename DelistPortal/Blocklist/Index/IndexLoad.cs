@@ -43,6 +43,10 @@ public sealed class IndexLoad(int capacity = 0)
         Ids.Add(entry.ListingId);
     }
 
+    /// <summary>A stored range exception, as <see cref="Add(int, ReadOnlySpan{char}, int, ListingReason, long?)"/> adds a listing.</summary>
+    public void AddException(int exceptionId, ReadOnlySpan<char> rangeStartKey, int prefixLength, long? expiresAtUnixMilliseconds) =>
+        Add(IndexEntry.IdOfException(exceptionId), rangeStartKey, prefixLength, IndexEntry.ExceptionReason, expiresAtUnixMilliseconds);
+
     /// <summary>A stored listing: <paramref name="rangeStartKey"/> as <see cref="Listing.RangeStart"/>, the prefix in its own family.</summary>
     public void Add(int listingId, ReadOnlySpan<char> rangeStartKey, int prefixLength, ListingReason reason, long? expiresAtUnixMilliseconds)
     {

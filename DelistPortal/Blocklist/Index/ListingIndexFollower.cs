@@ -30,7 +30,8 @@ public sealed class ListingIndexFollower(
     /// Reads the active listings in a few slices of the id range at once (one connection and core each), each slice in
     /// table order rather than through an index (at start most rows are wanted, and a sequential read beats a lookup
     /// per row), and builds the index from the stored range start and prefix: no entity, parsed address or reason
-    /// name is kept per row.
+    /// name is kept per row. The active range exceptions are read too: a load replaces the whole index, so it loads
+    /// everything the index holds (<see cref="ExceptionIndexFollower"/> only applies changes).
     /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +50,11 @@ public sealed class ListingIndexFollower(
             var parts = await Task.WhenAll(Enumerable.Range(0, slices).Select(i =>
                 Task.Run(() => ReadSliceAsync(from + i * size, Math.Min(to, from + (i + 1) * size - 1), now, cancellationToken), cancellationToken)));
             load = IndexLoad.Combine(parts);
+        }
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await ExceptionIndexFollower.LoadActiveAsync(db, load, now, cancellationToken);
         }
         index.Load(load);
     }

@@ -311,6 +311,84 @@ namespace DelistPortal.Data.Migrations
                     b.ToTable("ListingEvents");
                 });
 
+            modelBuilder.Entity("DelistPortal.Blocklist.ListingException", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DelistRequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Network")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PrefixLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RangeEnd")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("RangeStart")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ListingId", "Status");
+
+                    b.HasIndex("RangeStart", "RangeEnd");
+
+                    b.HasIndex("ListingId", "RangeStart", "RangeEnd")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ListingExceptions_ActiveNetwork")
+                        .HasFilter("\"Status\" = 'Active'");
+
+                    b.ToTable("ListingExceptions");
+                });
+
             modelBuilder.Entity("DelistPortal.ChangeLog.ChangeLogEntry", b =>
                 {
                     b.Property<long>("Position")
@@ -422,6 +500,14 @@ namespace DelistPortal.Data.Migrations
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExceptedFrom")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExceptedNetwork")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IpAddress")
@@ -694,6 +780,17 @@ namespace DelistPortal.Data.Migrations
                 });
 
             modelBuilder.Entity("DelistPortal.Blocklist.ListingEvent", b =>
+                {
+                    b.HasOne("DelistPortal.Blocklist.Listing", "Listing")
+                        .WithMany()
+                        .HasForeignKey("ListingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Listing");
+                });
+
+            modelBuilder.Entity("DelistPortal.Blocklist.ListingException", b =>
                 {
                     b.HasOne("DelistPortal.Blocklist.Listing", "Listing")
                         .WithMany()

@@ -1,3 +1,5 @@
 namespace DelistPortal.Email.Templates;
 
-public sealed record ConfirmationMailModel(string IpAddress, string Reference, string Link, string ExpiresAt);
+/// <param name="ExceptedNetwork">What confirming would free from <paramref name="ExceptedFrom"/>, ranges that stay listed; null when the address is in no range.</param>
+public sealed record ConfirmationMailModel(string IpAddress, string Reference, string Link, string ExpiresAt,
+    string? ExceptedNetwork = null, string? ExceptedFrom = null);
