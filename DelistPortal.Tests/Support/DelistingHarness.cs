@@ -18,11 +18,12 @@ public sealed class DelistingHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public DelistingHarness()
+    /// <param name="interceptors">More EF interceptors on the database (a <see cref="QueryRecorder"/>, for example).</param>
+    public DelistingHarness(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         Index = new BlocklistIndex(Clock);
         Synchronizer = new ListingIndexSynchronizer(Index);
-        Database = new TemporaryDatabase(Synchronizer);
+        Database = new TemporaryDatabase([Synchronizer, .. interceptors]);
         var services = new ServiceCollection();
         Register(services);
         _services = services.BuildServiceProvider();
@@ -116,7 +117,7 @@ public sealed class DelistingHarness : IDisposable
     public async Task<bool> IsListedAsync(string address)
     {
         await using var db = Database.CreateDbContext();
-        return await db.Listings.ActiveContaining(IPAddress.Parse(address), Clock.GetUtcNow()).AnyAsync();
+        return (await db.Listings.ActiveContainingAsync(IPAddress.Parse(address), Clock.GetUtcNow())).Count > 0;
     }
 
     public void Dispose()

@@ -19,8 +19,7 @@ public sealed class HistoryService(IDbContextFactory<PortalDbContext> dbFactory)
             {
                 return new HistoryPage([], 0, InvalidNetwork: true);
             }
-            var (start, end) = (network.StartKey, network.EndKey);
-            query = query.Where(e => string.Compare(e.RangeStart, end) <= 0 && string.Compare(e.RangeEnd, start) >= 0);
+            query = query.Overlapping(network);
         }
         if (filter.ActorKind is { } actorKind)
         {

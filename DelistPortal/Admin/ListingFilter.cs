@@ -65,12 +65,9 @@ public sealed record ListingFilter
         }
         if (AsNetwork(search) is { } network)
         {
-            // Listings that share an address with the search. No listing is wider than the widest prefix the list
-            // accepts (/8, /16 for IPv6), so a listing's start lies at most that far below: a bounded index range.
-            var (start, end) = (network.StartKey, network.EndKey);
-            var lowest = IpNetwork.Containing(network.Address, Math.Min(network.PrefixLength, WidestPrefix(network.Address))).StartKey;
-            return query.Where(l => string.Compare(l.RangeStart, lowest) >= 0 && string.Compare(l.RangeStart, end) <= 0 &&
-                                    string.Compare(l.RangeEnd, start) >= 0);
+            // Listings that share an address with the search: point lookups of the networks that can contain it, and
+            // the index range of the networks inside it (ListingQueries.Overlapping).
+            return query.Overlapping(network);
         }
         if (search.Length >= ListingSearch.MinLength && db.Database.IsSqlite())
         {
@@ -102,9 +99,6 @@ public sealed record ListingFilter
         }
         return IpNetwork.Containing(address, prefix);
     }
-
-    private static int WidestPrefix(IPAddress address) =>
-        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? IpNetworkInput.MinIPv4PrefixLength : IpNetworkInput.MinIPv6PrefixLength;
 
     private IQueryable<Listing> Sort(IQueryable<Listing> query)
     {

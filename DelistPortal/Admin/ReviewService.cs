@@ -58,7 +58,7 @@ public sealed class ReviewService(
     {
         AdminAccess.RequireReader(caller);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Listings.AsNoTracking().ActiveContaining(IPAddress.Parse(request.IpAddress), time.GetUtcNow()).ToListAsync(cancellationToken);
+        return await db.Listings.AsNoTracking().ActiveContainingAsync(IPAddress.Parse(request.IpAddress), time.GetUtcNow(), cancellationToken);
     }
 
     public async Task<ReviewResult> ApproveAsync(ClaimsPrincipal caller, Guid requestId, string? message, string? clientAddress, CancellationToken cancellationToken = default)
@@ -71,7 +71,7 @@ public sealed class ReviewService(
         {
             return refusal;
         }
-        var listings = await db.Listings.ActiveContaining(IPAddress.Parse(request!.IpAddress), now).ToListAsync(cancellationToken);
+        var listings = await db.Listings.ActiveContainingAsync(IPAddress.Parse(request!.IpAddress), now, cancellationToken);
         var note = $"Request {request.Reference} approved after review" + (string.IsNullOrWhiteSpace(message) ? "" : $": {message.Trim()}");
         RequestDelisting.Apply(db, request!, listings, actor, now, clientAddress, note);
         request.DecidedBy = actor.Name;

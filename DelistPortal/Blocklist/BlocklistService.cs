@@ -234,7 +234,7 @@ public sealed class BlocklistService(
     public async Task<IReadOnlyList<Listing>> ActiveContainingAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Listings.AsNoTracking().ActiveContaining(address, time.GetUtcNow()).ToListAsync(cancellationToken);
+        return await db.Listings.AsNoTracking().ActiveContainingAsync(address, time.GetUtcNow(), cancellationToken);
     }
 
     private static async Task<(Listing? Listing, ChangeResult? Refusal)> FindForChangeAsync(

@@ -34,7 +34,7 @@ public sealed class DelistService(
         var now = time.GetUtcNow();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Listings.ActiveContaining(address, now).AnyAsync(cancellationToken))
+        if ((await db.Listings.AsNoTracking().ActiveContainingAsync(address, now, cancellationToken)).Count == 0)
         {
             return new SubmitResult(SubmitOutcome.NotListed, IpAddress: ip);
         }
@@ -137,9 +137,7 @@ public sealed class DelistService(
             return view;
         }
 
-        var listings = await db.Listings
-            .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
-            .ToListAsync(cancellationToken);
+        var listings = await db.Listings.ActiveContainingAsync(System.Net.IPAddress.Parse(request.IpAddress), now, cancellationToken);
         var actor = Actor.Requester(request.Email);
         if (await SelfServiceRefusalAsync(db, listings, now, cancellationToken) is { } refusal)
         {
@@ -222,10 +220,9 @@ public sealed class DelistService(
         {
             return new ConfirmationView(ConfirmationStatus.Expired, request.Reference, request.IpAddress);
         }
-        var listings = await db.Listings.AsNoTracking()
-            .ActiveContaining(System.Net.IPAddress.Parse(request.IpAddress), now)
+        var listings = (await db.Listings.AsNoTracking().ActiveContainingAsync(System.Net.IPAddress.Parse(request.IpAddress), now, cancellationToken))
             .Select(l => new ListingSummary(l.Network, l.Reason, l.Detail, l.ListedAt, l.ExpiresAt))
-            .ToListAsync(cancellationToken);
+            .ToList();
         return new ConfirmationView(
             listings.Count > 0 ? ConfirmationStatus.ReadyToDelist : ConfirmationStatus.NotListedAnyMore,
             request.Reference, request.IpAddress, listings);

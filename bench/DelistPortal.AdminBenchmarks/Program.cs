@@ -7,6 +7,20 @@ using BenchmarkDotNet.Running;
 using DelistPortal.Admin;
 using DelistPortal.AdminBenchmarks;
 
+// `csv PATH [ROWS]`: writes the operator's file (issue 12: 1,000,000 rows by default, fixed seed).
+if (args is ["csv", var csvPath, ..])
+{
+    OperatorCsv.Write(csvPath, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+
+// `import PATH [DATABASE]`: imports a CSV file into a new database through the import code, timed by phase.
+if (args is ["import", var importPath, ..])
+{
+    await ImportRun.RunAsync(importPath, args.Length > 2 ? args[2] : null);
+    return;
+}
+
 // `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time).
 if (args is ["sql", ..])
 {
