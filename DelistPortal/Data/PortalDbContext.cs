@@ -20,6 +20,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
 
     public DbSet<ListingEvent> ListingEvents => Set<ListingEvent>();
 
+    /// <summary>Listings per status and reason, kept by triggers (<see cref="Data.ListingTallies"/>).</summary>
+    public DbSet<ListingTally> ListingTallies => Set<ListingTally>();
+
     public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();

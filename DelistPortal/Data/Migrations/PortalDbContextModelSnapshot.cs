@@ -205,6 +205,8 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
                     b.HasIndex("ListedAt");
 
                     b.HasIndex("RangeStart", "RangeEnd")
@@ -212,13 +214,27 @@ namespace DelistPortal.Data.Migrations
                         .HasDatabaseName("IX_Listings_ActiveNetwork")
                         .HasFilter("\"Status\" = 'Active'");
 
-                    b.HasIndex("Reason", "RangeStart");
+                    b.HasIndex("Reason", "ExpiresAt");
+
+                    b.HasIndex("Reason", "ListedAt");
 
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.HasIndex("Status", "ListedAt");
 
+                    b.HasIndex("Reason", "RangeStart", "RangeEnd");
+
+                    b.HasIndex("Reason", "Status", "ListedAt");
+
+                    b.HasIndex("Status", "Reason", "ExpiresAt");
+
                     b.HasIndex("Status", "Reason", "ListedAt");
+
+                    b.HasIndex(new[] { "Status", "RangeStart", "RangeEnd" }, "IX_Listings_EndedNetwork")
+                        .HasFilter("\"Status\" <> 'Active'");
+
+                    b.HasIndex(new[] { "Status", "Reason", "RangeStart", "RangeEnd" }, "IX_Listings_EndedReasonNetwork")
+                        .HasFilter("\"Status\" <> 'Active'");
 
                     b.HasIndex(new[] { "RangeStart", "RangeEnd" }, "IX_Listings_RangeStart_RangeEnd");
 
@@ -308,6 +324,24 @@ namespace DelistPortal.Data.Migrations
                         {
                             t.ExcludeFromMigrations();
                         });
+                });
+
+            modelBuilder.Entity("DelistPortal.Data.ListingTally", b =>
+                {
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Status", "Reason");
+
+                    b.ToTable("ListingTallies", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Delisting.DelistRequest", b =>
