@@ -60,7 +60,9 @@ public sealed class AdminAuthorizationTests : IDisposable
     {
         var anonymous = Principals.Anonymous;
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
-            _services.GetRequiredService<ListingAdminService>().QueryAsync(anonymous, new ListingFilter(), 0, 10));
+            _services.GetRequiredService<ListingAdminService>().QueryAsync(anonymous, new ListingPageRequest(new ListingFilter(), 10)));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
+            _services.GetRequiredService<ListingAdminService>().CountAsync(anonymous, new ListingFilter()));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
             _services.GetRequiredService<HistoryService>().QueryAsync(anonymous, new HistoryFilter(), 0, 10));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
@@ -77,7 +79,7 @@ public sealed class AdminAuthorizationTests : IDisposable
         await _harness.ListAsync("203.0.113.7");
         var viewer = Principals.Viewer();
 
-        var page = await _services.GetRequiredService<ListingAdminService>().QueryAsync(viewer, new ListingFilter(), 0, 10);
+        var page = await _services.GetRequiredService<ListingAdminService>().QueryAsync(viewer, new ListingPageRequest(new ListingFilter(), 10));
         var figures = await _services.GetRequiredService<DashboardService>().LoadAsync(viewer);
 
         Assert.Single(page.Items);

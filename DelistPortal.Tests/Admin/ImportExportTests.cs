@@ -95,7 +95,7 @@ public sealed class ImportExportTests : IDisposable
         Assert.Equal(1500, result.Listed);
         Assert.Equal(["203.0.5.219"], await SearchAsync("case 1499"));
         Assert.Equal(["203.0.0.7"], await SearchAsync("CASE 0007"));
-        Assert.Equal(100, (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingFilter { Search = "hit, case 00" }, 0, 10)).Total);
+        Assert.Equal(new ListingTotal(100, Exact: true), await _services.GetRequiredService<ListingAdminService>().CountAsync(Principals.Viewer(), new ListingFilter { Search = "hit, case 00" }));
         Assert.All(preview.Rows, row => Assert.True(_harness.Index.TryFindMostSpecific(row.Draft.Network.Address, out _)));
         await AssertSearchIndexMatchesListingsAsync();
     }
@@ -139,7 +139,7 @@ public sealed class ImportExportTests : IDisposable
     }
 
     private async Task<IReadOnlyList<string>> SearchAsync(string text) =>
-        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingFilter { Search = text }, 0, 50)).Items.Select(l => l.Network).ToList();
+        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingPageRequest(new ListingFilter { Search = text }, 50))).Items.Select(l => l.Network).ToList();
 
     /// <summary>FTS5's own check that the search index holds exactly the rows of the Listings table (it fails otherwise).</summary>
     private async Task AssertSearchIndexMatchesListingsAsync()

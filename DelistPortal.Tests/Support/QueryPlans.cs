@@ -109,7 +109,8 @@ public static partial class QueryPlan
 
     /// <summary>Steps that walk a whole index of the listings (SCAN … USING [COVERING] INDEX).</summary>
     public static IReadOnlyList<string> IndexWalks(IReadOnlyList<string> plan) =>
-        plan.Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal) && line.Contains(" INDEX ", StringComparison.Ordinal)).ToList();
+        plan.Where(line => line.StartsWith("SCAN ", StringComparison.Ordinal) && line.Contains(" INDEX ", StringComparison.Ordinal)
+                           && !line.Contains("VIRTUAL TABLE", StringComparison.Ordinal)).ToList();
 
     /// <summary>Steps that sort rows in a temporary B-tree.</summary>
     public static IReadOnlyList<string> SortSteps(IReadOnlyList<string> plan) =>
