@@ -26,6 +26,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
     public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
