@@ -44,10 +44,13 @@ public sealed class AdminAuthorizationTests : IDisposable
         var request = await RequestInReviewAsync();
         var importer = _services.GetRequiredService<ListingImporter>();
         var reviews = _services.GetRequiredService<ReviewService>();
-        var rows = new[] { new ImportRow(2, new ListingDraft(IpNetwork.Parse("203.0.113.50"), ListingReason.Spam, "x", ListingSource.Import)) };
+        var jobs = _services.GetRequiredService<ImportJobs>();
+        var csv = "network,reason,detail\n203.0.113.50,Spam,x\n"u8.ToArray();
+        var staged = await jobs.StageAsync(Principals.Admin(), new MemoryStream(csv), "one.csv", null);
         var before = await SnapshotAsync();
 
-        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => importer.ImportAsync(Caller(who), rows, null, null));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => importer.ImportAsync(Caller(who), new MemoryStream(csv), null, null));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => jobs.StartAsync(Caller(who), staged, 1, null));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() => reviews.ApproveAsync(Caller(who), request.Id, null, null));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() => reviews.DenyAsync(Caller(who), request.Id, "no", null));
 

@@ -38,7 +38,7 @@ public sealed class DelistingHarness : IDisposable
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(Database);
         services.AddSingleton(Index);
         services.AddSingleton<IMailSender>(Mail);
-        services.AddOptions<PortalOptions>().Configure(o => o.PublicBaseUrl = "https://delist.example.net/portal/");
+        services.AddOptions<PortalOptions>().Configure(o => (o.PublicBaseUrl, o.DataDirectory) = ("https://delist.example.net/portal/", Database.Folder));
         services.AddOptions<DelistingOptions>();
         services.AddOptions<MailOptions>();
         services.AddOptions<BlocklistOptions>().Configure(o => Configure(o));

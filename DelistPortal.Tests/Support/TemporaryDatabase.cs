@@ -24,6 +24,9 @@ public sealed class TemporaryDatabase : IDbContextFactory<PortalDbContext>, IDis
 
     public string ConnectionString { get; }
 
+    /// <summary>The temporary folder of the database, deleted with it (the portal's data folder in tests).</summary>
+    public string Folder => _folder;
+
     public PortalDbContext CreateDbContext() => new(_options);
 
     public void Dispose()

@@ -52,6 +52,19 @@ public sealed class ImportJob
     /// <summary>The first refused rows (line, kind, value) as JSON.</summary>
     public string? RefusedRows { get; set; }
 
-    /// <summary>Why a failed or interrupted job stopped, for the operator.</summary>
+    /// <summary>Why a failed or interrupted job stopped: one of <see cref="ImportFailure"/>'s codes (the page words it).</summary>
     public string? Failure { get; set; }
+}
+
+/// <summary>Why an import stopped before its end.</summary>
+public static class ImportFailure
+{
+    /// <summary>The portal was stopped (or restarted) while the import ran.</summary>
+    public const string PortalStopped = "PortalStopped";
+
+    /// <summary>Its process stopped renewing the lease (it died, or hung); noticed by another start.</summary>
+    public const string ProcessStoppedAnswering = "ProcessStoppedAnswering";
+
+    /// <summary>An error; the log has it.</summary>
+    public const string Error = "Error";
 }

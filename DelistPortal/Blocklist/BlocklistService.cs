@@ -54,11 +54,17 @@ public sealed class BlocklistService(
     /// written with one statement each (<see cref="ListingBulkInsert"/>: a statement per row made the full-text
     /// index write a segment per row); the lookup index gets them when the transaction commits.
     /// </summary>
-    public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
+    /// <param name="connection">An open connection to write on (an import job's own), or null for one from the pool.</param>
+    public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress,
+        CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null)
     {
         var now = time.GetUtcNow();
         var results = new ChangeResult[drafts.Count];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (connection is not null)
+        {
+            db.Database.SetDbConnection(connection);
+        }
         var starts = drafts.Select(d => d.Network.StartKey).Distinct().ToList();
         var earlierByNetwork = (await db.Listings.AsNoTracking()
                 .Where(l => starts.Contains(l.RangeStart))
@@ -117,7 +123,8 @@ public sealed class BlocklistService(
         {
             results[index] = new ChangeResult(ChangeOutcome.Done, listing);
         }
-        logger.LogInformation("{Actor} listed {Count} networks in one batch", actor.Name, added.Count);
+        // An import logs once, at its end (ImportJobs); a line per batch said the same thing a hundred times.
+        logger.LogDebug("{Actor} listed {Count} networks in one batch", actor.Name, added.Count);
         return results;
     }
 

@@ -39,12 +39,16 @@ public static class ImportRun
         ImportPreview preview;
         await using (var csv = File.OpenRead(csvPath))
         {
-            preview = await ListingImporter.ParseAsync(csv, time.GetUtcNow(), CancellationToken.None);
+            preview = await ListingImporter.PreviewFileAsync(csv, time.GetUtcNow(), CancellationToken.None);
         }
-        Console.WriteLine($"parse: {preview.Rows.Count:N0} rows, {preview.Errors.Count:N0} errors in {watch.Elapsed.TotalSeconds:F2} s");
+        Console.WriteLine($"preview: {preview.RowCount:N0} rows, {preview.ErrorCount:N0} errors in {watch.Elapsed.TotalSeconds:F2} s");
         watch.Restart();
-        var result = await ListingImporter.ImportRowsAsync(blocklist, preview.Rows, Actor.Admin("bench"), null, null, CancellationToken.None);
-        Console.WriteLine($"import: {result.Listed:N0} listed, {result.AlreadyListed:N0} already, {result.Refused.Count:N0} refused in {watch.Elapsed.TotalSeconds:F2} s");
+        ImportResult result;
+        await using (var csv = File.OpenRead(csvPath))
+        {
+            result = await ListingImporter.ImportFileAsync(blocklist, csv, time.GetUtcNow(), preview.RowCount, Actor.Admin("bench"), null, null, null, CancellationToken.None);
+        }
+        Console.WriteLine($"import: {result.Listed:N0} listed, {result.AlreadyListed:N0} already, {result.RefusedCount:N0} refused in {watch.Elapsed.TotalSeconds:F2} s");
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:F2} s; index holds {index.Count:N0}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB");
     }
 }
