@@ -43,12 +43,27 @@ public static class ImportRun
         }
         Console.WriteLine($"preview: {preview.RowCount:N0} rows, {preview.ErrorCount:N0} errors in {watch.Elapsed.TotalSeconds:F2} s");
         watch.Restart();
-        ImportResult result;
+        // As the Import page runs it: staged in the data folder, then the background job.
+        var jobs = new ImportJobs(database, blocklist, time, Options.Create(new ImportOptions()),
+            Options.Create(new DelistPortal.Hosting.PortalOptions { DataDirectory = Path.GetDirectoryName(databaseFile)! }), NullLogger<ImportJobs>.Instance);
+        var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
+        StagedImport staged;
         await using (var csv = File.OpenRead(csvPath))
         {
-            result = await ListingImporter.ImportFileAsync(blocklist, csv, time.GetUtcNow(), preview.RowCount, Actor.Admin("bench"), null, null, null, CancellationToken.None);
+            staged = await jobs.StageAsync(admin, csv, Path.GetFileName(csvPath), null);
         }
-        Console.WriteLine($"import: {result.Listed:N0} listed, {result.AlreadyListed:N0} already, {result.RefusedCount:N0} refused in {watch.Elapsed.TotalSeconds:F2} s");
+        Console.WriteLine($"stage: {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
+        var gcBefore = GC.CollectionCount(2);
+        await jobs.StartAsync(admin, staged, preview.RowCount, null);
+        await jobs.WhenIdleAsync();
+        var job = await jobs.LatestAsync(admin);
+        Console.WriteLine($"import job: {job!.State}, {job.Listed:N0} listed, {job.AlreadyListed:N0} already, {job.RefusedCount:N0} refused in {watch.Elapsed.TotalSeconds:F2} s ({GC.CollectionCount(2) - gcBefore} gen-2 GCs)");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Console.WriteLine($"managed heap after the import: {GC.GetTotalMemory(true) / 1024 / 1024:N0} MiB (index {index.EstimatedBytes / 1024 / 1024:N0} MiB); working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024:N0} MiB");
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:F2} s; index holds {index.Count:N0}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB");
     }
 }
