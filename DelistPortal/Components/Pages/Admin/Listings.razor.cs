@@ -33,6 +33,11 @@ public partial class Listings
     private ListingTotal? _total;
     private ListingFilter? _totalOf;
 
+    // For the benchmark (bench/DelistPortal.GridBenchmarks): loads so far, and the services' time for the last one.
+    private int _loads;
+    private double _serverMilliseconds;
+    private string? _searched;
+
     private static MarkupString BreakAfterColons(string network) =>
         new(string.Join(":<wbr>", network.Split(':').Select(System.Net.WebUtility.HtmlEncode)));
 
@@ -52,6 +57,7 @@ public partial class Listings
         }
         var filter = Filter;
         _loading = true;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             // The total depends on the filter, not on the sort or the page.
@@ -97,6 +103,8 @@ public partial class Listings
             _page = page.Items;
             _rows = page.Items.Count;
             _error = null;
+            _serverMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            _loads++;
             return new GridData<Listing> { Items = page.Items, TotalItems = page.Items.Count };
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or AdminAccessDeniedException))
@@ -134,8 +142,17 @@ public partial class Listings
     private async Task SearchChangedAsync(string? value)
     {
         _search = value;
+        if (_search == _searched)
+        {
+            return;
+        }
+        _searched = _search;
         await ReloadAsync();
     }
+
+    /// <summary>Enter searches at once (a pasted address need not wait for typing to pause).</summary>
+    private Task SearchKeyUpAsync(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e) =>
+        e.Key == "Enter" ? SearchChangedAsync(_search) : Task.CompletedTask;
 
     private async Task StatusChangedAsync(ListingStatus? value)
     {
