@@ -56,7 +56,7 @@ public sealed class GridQueryPlanTests : IAsyncLifetime
                 var filter = new ListingFilter { Status = status, Reason = reason, SortBy = sort, Descending = descending };
                 foreach (var request in Requests(filter))
                 {
-                    foreach (var query in ListingGridQuery.Page(request, ListingGridQuery.TextMode.None, 26))
+                    foreach (var query in ListingGridQuery.Page(request, ListingGridQuery.TextSearch.None, 26))
                     {
                         var plan = await QueryPlan.ExplainAsync(_harness.Database.ConnectionString, query.Text, query.Parameters.Select(p => (p.ParameterName, p.Value)));
                         var bad = QueryPlan.TableScans(query.Text, plan).Concat(QueryPlan.SortSteps(plan))
@@ -87,8 +87,8 @@ public sealed class GridQueryPlanTests : IAsyncLifetime
             foreach (var sort in Enum.GetValues<ListingSortColumn>())
             {
                 var filter = new ListingFilter { Search = search, Status = status, SortBy = sort };
-                foreach (var query in ListingGridQuery.Page(new ListingPageRequest(filter, 25), ListingGridQuery.TextMode.None, 26)
-                             .Append(ListingGridQuery.CappedCount(filter, ListingGridQuery.TextMode.None, ListingGridQuery.SearchCountCap)))
+                foreach (var query in ListingGridQuery.Page(new ListingPageRequest(filter, 25), ListingGridQuery.TextSearch.None, 26)
+                             .Append(ListingGridQuery.CappedCount(filter, ListingGridQuery.TextSearch.None, ListingGridQuery.SearchCountCap)))
                 {
                     await AssertSeeksOnlyAsync(query);
                 }
@@ -100,8 +100,8 @@ public sealed class GridQueryPlanTests : IAsyncLifetime
     public async Task ASelectiveTextSearchGoesThroughTheTrigramIndex()
     {
         var filter = new ListingFilter { Search = "spam traps", Status = ListingStatus.Active, Reason = ListingReason.Spam };
-        foreach (var query in ListingGridQuery.Page(new ListingPageRequest(filter, 25), ListingGridQuery.TextMode.Indexed, 26)
-                     .Append(ListingGridQuery.CappedCount(filter, ListingGridQuery.TextMode.Indexed, ListingGridQuery.SearchCountCap)))
+        foreach (var query in ListingGridQuery.Page(new ListingPageRequest(filter, 25), new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Indexed, "[1,2,3]", 3), 26)
+                     .Append(ListingGridQuery.CappedCount(filter, new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Indexed, "[1,2,3]", 3), ListingGridQuery.SearchCountCap)))
         {
             await AssertSeeksOnlyAsync(query);
         }
@@ -111,7 +111,7 @@ public sealed class GridQueryPlanTests : IAsyncLifetime
     public async Task ACommonTextWalksTheSortsIndexWithoutSorting()
     {
         var filter = new ListingFilter { Search = "spam traps", Status = ListingStatus.Active };
-        var query = Assert.Single(ListingGridQuery.Page(new ListingPageRequest(filter, 25), ListingGridQuery.TextMode.Walk, 26));
+        var query = Assert.Single(ListingGridQuery.Page(new ListingPageRequest(filter, 25), ListingGridQuery.TextSearch.Walk, 26));
 
         var plan = await QueryPlan.ExplainAsync(_harness.Database.ConnectionString, query.Text, query.Parameters.Select(p => (p.ParameterName, p.Value)));
 

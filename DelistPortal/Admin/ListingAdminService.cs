@@ -34,10 +34,10 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
             request = request with { At = PageAt.First };
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var mode = await TextModeAsync(db, request.Filter, cancellationToken);
+        var text = await TextSearchAsync(db, request.Filter, cancellationToken);
         // One row more than the page: whether more follow in the direction read.
         var items = new List<Listing>(wanted + 1);
-        foreach (var query in ListingGridQuery.Page(request, mode, wanted + 1))
+        foreach (var query in ListingGridQuery.Page(request, text, wanted + 1))
         {
             items.AddRange(await db.Listings.FromSqlRaw(query.Text, [.. query.Parameters]).AsNoTracking().ToListAsync(cancellationToken));
             if (items.Count > wanted)
@@ -55,36 +55,62 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
             // Read backwards from the row (or the end): shown in the view's order.
             items.Reverse();
         }
-        return new ListingPage(items, moreBeyond);
+        var total = request.WithTotal ? await CountAsync(db, request.Filter, text, cancellationToken) : (ListingTotal?)null;
+        return new ListingPage(items, moreBeyond, total);
     }
 
     internal static async Task<ListingTotal> CountViewAsync(IDbContextFactory<PortalDbContext> dbFactory, ListingFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await CountAsync(db, filter, await TextSearchAsync(db, filter, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<ListingTotal> CountAsync(PortalDbContext db, ListingFilter filter, ListingGridQuery.TextSearch text, CancellationToken cancellationToken)
+    {
         if (ListingGridQuery.Tally(filter) is { } tally)
         {
             return new ListingTotal(await ScalarAsync(db, tally, cancellationToken), Exact: true);
         }
-        var mode = await TextModeAsync(db, filter, cancellationToken);
-        var cap = mode == ListingGridQuery.TextMode.Walk ? ListingGridQuery.CommonTextCountCap : ListingGridQuery.SearchCountCap;
-        var count = await ScalarAsync(db, ListingGridQuery.CappedCount(filter, mode, cap), cancellationToken);
+        if (text.Mode == ListingGridQuery.TextMode.Indexed && filter is { Status: null, Reason: null, Source: null })
+        {
+            // Every match of the trigram index is in the view.
+            return new ListingTotal(text.Matches, Exact: true);
+        }
+        var cap = text.Mode == ListingGridQuery.TextMode.Walk ? ListingGridQuery.CommonTextCountCap : ListingGridQuery.SearchCountCap;
+        var count = await ScalarAsync(db, ListingGridQuery.CappedCount(filter, text, cap), cancellationToken);
         return count > cap ? new ListingTotal(cap, Exact: false) : new ListingTotal(count, Exact: true);
     }
 
-    /// <summary>A selective text goes through the trigram index; a common one (or one too short for it) walks the sort's index.</summary>
-    private static async Task<ListingGridQuery.TextMode> TextModeAsync(PortalDbContext db, ListingFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// A selective text goes through the trigram index, once per request (its ids then serve the page and the count); a
+    /// common one (or one too short for the index) walks the sort's index instead.
+    /// </summary>
+    private static async Task<ListingGridQuery.TextSearch> TextSearchAsync(PortalDbContext db, ListingFilter filter, CancellationToken cancellationToken)
     {
         if (ListingGridQuery.TextOf(filter) is not { } text)
         {
-            return ListingGridQuery.TextMode.None;
+            return ListingGridQuery.TextSearch.None;
         }
         if (text.Length < ListingSearch.MinLength || !db.Database.IsSqlite())
         {
-            return ListingGridQuery.TextMode.Walk;
+            return ListingGridQuery.TextSearch.Walk;
         }
-        return await ScalarAsync(db, ListingGridQuery.TextMatches(text), cancellationToken) > ListingGridQuery.TextMatchCap
-            ? ListingGridQuery.TextMode.Walk
-            : ListingGridQuery.TextMode.Indexed;
+        var sql = ListingGridQuery.TextMatches(text);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql.Text;
+        command.Parameters.AddRange(sql.Parameters.ToArray());
+        var ids = new List<long>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+        return ids.Count > ListingGridQuery.TextMatchCap
+            ? ListingGridQuery.TextSearch.Walk
+            : new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Indexed, System.Text.Json.JsonSerializer.Serialize(ids), ids.Count);
     }
 
     private static async Task<int> ScalarAsync(PortalDbContext db, ListingGridQuery.Sql sql, CancellationToken cancellationToken)

@@ -27,11 +27,15 @@ public sealed record ListingPageRequest(ListingFilter Filter, int PageSize)
 
     /// <summary>For <see cref="PageAt.Last"/>: how many rows the last page holds (the total modulo the page size, or a full page).</summary>
     public int? LastPageRows { get; init; }
+
+    /// <summary>Count the view's total too (when the filter changed), with the same text lookup as the page.</summary>
+    public bool WithTotal { get; init; }
 }
 
 /// <param name="Items">The page's rows in the view's order.</param>
 /// <param name="MoreBeyond">Whether rows follow the page in the direction read (after it for First and Next, before it for Previous and Last).</param>
-public sealed record ListingPage(IReadOnlyList<Listing> Items, bool MoreBeyond);
+/// <param name="Total">The view's total, when the request asked for it (<see cref="ListingPageRequest.WithTotal"/>).</param>
+public sealed record ListingPage(IReadOnlyList<Listing> Items, bool MoreBeyond, ListingTotal? Total = null);
 
 /// <summary>How many listings a view holds: <see cref="Count"/> exactly, or (not <see cref="Exact"/>) more than <see cref="Count"/>.</summary>
 public readonly record struct ListingTotal(int Count, bool Exact);
@@ -73,10 +77,18 @@ internal static class ListingGridQuery
         Walk,
     }
 
+    /// <summary>A view's text search, looked up once per request: for <see cref="TextMode.Indexed"/>, the matching ids (JSON).</summary>
+    public sealed record TextSearch(TextMode Mode, string? Ids = null, int Matches = 0)
+    {
+        public static readonly TextSearch None = new(TextMode.None);
+
+        public static readonly TextSearch Walk = new(TextMode.Walk);
+    }
+
     public sealed record Sql(string Text, IReadOnlyList<SqliteParameter> Parameters);
 
     /// <summary>The query for each segment of the walk, in walk order; the caller reads them until the page is full.</summary>
-    public static IReadOnlyList<Sql> Page(ListingPageRequest request, TextMode text, int take)
+    public static IReadOnlyList<Sql> Page(ListingPageRequest request, TextSearch text, int take)
     {
         var filter = request.Filter;
         var (ascending, fromRow) = Walk(request);
@@ -102,7 +114,7 @@ internal static class ListingGridQuery
             var direction = ascending ? "ASC" : "DESC";
             var order = string.Join(", ", segments[i].Keys.Append("Id").Select(k => $"l.\"{k}\" {direction}"));
             parameters.Add(new SqliteParameter("$take", take));
-            var indexedBy = text == TextMode.Indexed || Network(filter) is not null ? "" : $" INDEXED BY \"{IndexFor(filter)}\"";
+            var indexedBy = text.Mode == TextMode.Indexed || Network(filter) is not null ? "" : $" INDEXED BY \"{IndexFor(filter)}\"";
             queries.Add(new Sql($"SELECT l.* FROM \"Listings\" AS l{indexedBy}{Where(where)} ORDER BY {order} LIMIT $take", parameters));
         }
         return queries;
@@ -128,7 +140,7 @@ internal static class ListingGridQuery
     }
 
     /// <summary>Counts the view's rows up to <paramref name="cap"/> + 1.</summary>
-    public static Sql CappedCount(ListingFilter filter, TextMode text, int cap)
+    public static Sql CappedCount(ListingFilter filter, TextSearch text, int cap)
     {
         var parameters = new List<SqliteParameter>();
         var where = Conditions(filter, text, parameters);
@@ -136,9 +148,9 @@ internal static class ListingGridQuery
         return new Sql($"SELECT COUNT(*) FROM (SELECT 1 FROM \"Listings\" AS l{Where(where)} LIMIT $cap)", parameters);
     }
 
-    /// <summary>Counts the trigram index's matches of a text, up to <see cref="TextMatchCap"/> + 1.</summary>
+    /// <summary>The listings whose network or detail holds a text, from the trigram index, up to <see cref="TextMatchCap"/> + 1 of them.</summary>
     public static Sql TextMatches(string text) => new(
-        "SELECT COUNT(*) FROM (SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase LIMIT $cap)",
+        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase LIMIT $cap",
         [new SqliteParameter("$phrase", ListingSearch.PhraseFor(text)), new SqliteParameter("$cap", TextMatchCap + 1)]);
 
     public static bool HasSearch(ListingFilter filter) => !string.IsNullOrWhiteSpace(filter.Search);
@@ -249,13 +261,13 @@ internal static class ListingGridQuery
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
 
-    private static List<string> Conditions(ListingFilter filter, TextMode text, List<SqliteParameter> parameters)
+    private static List<string> Conditions(ListingFilter filter, TextSearch text, List<SqliteParameter> parameters)
     {
         var where = new List<string>();
         var search = filter.Search?.Trim();
         var network = string.IsNullOrEmpty(search) ? null : ListingFilter.AsNetwork(search);
         // With a search that names its rows (an address, a range, a selective text), keep the planner on it.
-        var plus = network is not null || text == TextMode.Indexed ? "+" : "";
+        var plus = network is not null || text.Mode == TextMode.Indexed ? "+" : "";
         if (filter.Status is { } status)
         {
             where.Add($"{plus}l.\"Status\" = '{status}'");
@@ -279,10 +291,11 @@ internal static class ListingGridQuery
         }
         else if (!string.IsNullOrEmpty(search))
         {
-            if (text == TextMode.Indexed)
+            if (text.Mode == TextMode.Indexed)
             {
-                parameters.Add(new SqliteParameter("$phrase", ListingSearch.PhraseFor(search)));
-                where.Add("l.\"Id\" IN (SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase)");
+                // The ids the trigram index gave for this request (at most TextMatchCap): looked up once, not per query.
+                parameters.Add(new SqliteParameter("$ids", text.Ids));
+                where.Add("l.\"Id\" IN (SELECT value FROM json_each($ids))");
             }
             else
             {

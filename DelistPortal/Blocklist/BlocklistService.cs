@@ -65,11 +65,13 @@ public sealed class BlocklistService(
         {
             db.Database.SetDbConnection(connection);
         }
-        var starts = drafts.Select(d => d.Network.StartKey).Distinct().ToList();
-        var earlierByNetwork = (await db.Listings.AsNoTracking()
-                .Where(l => starts.Contains(l.RangeStart))
-                .Select(l => new { l.RangeStart, l.RangeEnd, l.Status, l.EndedAt })
-                .ToListAsync(cancellationToken))
+        // One JSON parameter rather than an IN list: binding 10,000 named parameters costs SQLite a name lookup each
+        // (sqlite3_bind_parameter_index walks them), which was a third of an import's time.
+        var starts = System.Text.Json.JsonSerializer.Serialize(drafts.Select(d => d.Network.StartKey).Distinct());
+        var earlierByNetwork = (await db.Database.SqlQuery<EarlierListing>($"""
+                SELECT "RangeStart", "RangeEnd", "Status", "EndedAt" FROM "Listings"
+                WHERE "RangeStart" IN (SELECT value FROM json_each({starts}))
+                """).ToListAsync(cancellationToken))
             .ToLookup(l => (l.RangeStart, l.RangeEnd));
         var seen = new HashSet<(string, string)>();
         var added = new List<(int Index, Listing Listing, ListingEventKind Kind)>();
@@ -83,12 +85,13 @@ public sealed class BlocklistService(
             }
             var key = (draft.Network.StartKey, draft.Network.EndKey);
             var earlier = earlierByNetwork[key].ToList();
-            if (!seen.Add(key) || earlier.Any(l => l.Status == ListingStatus.Active))
+            if (!seen.Add(key) || earlier.Any(l => l.Status == nameof(ListingStatus.Active)))
             {
                 results[i] = new ChangeResult(ChangeOutcome.AlreadyListed);
                 continue;
             }
-            var (listing, kind) = NewListing(draft, earlier.Count, earlier.Count(l => l.EndedAt >= now - policy.RelistWindow), now);
+            var recentlyEnded = now.ToUnixTimeMilliseconds() - (long)policy.RelistWindow.TotalMilliseconds;
+            var (listing, kind) = NewListing(draft, earlier.Count, earlier.Count(l => l.EndedAt >= recentlyEnded), now);
             added.Add((i, listing, kind));
         }
         if (added.Count == 0)
@@ -307,6 +310,9 @@ public sealed class BlocklistService(
         _ when draft.Evidence.SampleCount < 0 => ListingDraftError.NegativeSampleCount,
         _ => ListingDraftError.None,
     };
+
+    /// <summary>What an import needs to know of a network's earlier listings, as stored (status name, end in Unix milliseconds).</summary>
+    private sealed record EarlierListing(string RangeStart, string RangeEnd, string Status, long? EndedAt);
 
     private static string Show(DateTimeOffset? value) => value?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never";
 }

@@ -2,6 +2,7 @@ using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace DelistPortal.Components.Pages.Admin;
 
@@ -14,6 +15,7 @@ namespace DelistPortal.Components.Pages.Admin;
 public partial class Listings
 {
     private MudDataGrid<Listing>? _grid;
+    private MudTextField<string>? _searchField;
     private HashSet<Listing> _selected = [];
     private string? _search;
     private ListingStatus? _status = ListingStatus.Active;
@@ -64,10 +66,11 @@ public partial class Listings
             var countFilter = filter with { SortBy = ListingSortColumn.ListedAt, Descending = true };
             if (_total is null || _totalOf != countFilter)
             {
-                _total = await Service.CountAsync(Caller, filter, cancellationToken);
-                _totalOf = countFilter;
+                // Counted with the first page of a new filter, in the same request (one text lookup for both).
+                move = PageAt.First;
+                _total = null;
             }
-            var request = new ListingPageRequest(filter, _pageSize) { At = move };
+            var request = new ListingPageRequest(filter, _pageSize) { At = move, WithTotal = _total is null };
             var lastIndex = 0;
             switch (move)
             {
@@ -86,6 +89,10 @@ public partial class Listings
                     break;
             }
             var page = await Service.QueryAsync(Caller, request, cancellationToken);
+            if (page.Total is { } counted)
+            {
+                (_total, _totalOf) = (counted, countFilter);
+            }
             (_pageIndex, _hasNext) = request.At switch
             {
                 PageAt.Next => (_pageIndex + 1, page.MoreBeyond),
@@ -150,9 +157,12 @@ public partial class Listings
         await ReloadAsync();
     }
 
-    /// <summary>Enter searches at once (a pasted address need not wait for typing to pause).</summary>
+    /// <summary>
+    /// Enter searches at once (a pasted address need not wait for typing to pause). The field's text, not the bound
+    /// value: that one follows only when the debounce elapses.
+    /// </summary>
     private Task SearchKeyUpAsync(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e) =>
-        e.Key == "Enter" ? SearchChangedAsync(_search) : Task.CompletedTask;
+        e.Key == "Enter" ? SearchChangedAsync(_searchField?.GetState(x => x.Text) ?? _search) : Task.CompletedTask;
 
     private async Task StatusChangedAsync(ListingStatus? value)
     {
