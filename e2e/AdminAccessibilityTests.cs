@@ -57,7 +57,7 @@ public sealed class AdminAccessibilityTests(PortalUnderTest portal) : IClassFixt
 
         await admin.OpenAsync(portal.RootUri, "/admin/listings");
         await Expect(admin.GridRows.Filter(new() { HasText = "198.51.100.0/26" })).ToHaveCountAsync(1);
-        await admin.GridRows.Filter(new() { HasText = "198.51.100.0/26" }).Locator("button[aria-label='Expand group']").ClickAsync();
+        await admin.GridRows.Filter(new() { HasText = "198.51.100.0/26" }).Locator("td.listing-expander button[aria-expanded='false']").ClickAsync();
         await Expect(admin.Page.GetByText("Hits on three spam traps.").First).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(admin.Page, "the grid with a row opened");
 

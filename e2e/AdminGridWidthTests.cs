@@ -73,7 +73,8 @@ public sealed class AdminGridWidthTests(PortalUnderTest portal) : IClassFixture<
 
         // What the row leaves out (the source, how often listed, the whole detail) is in the row's details.
         var row = admin.GridRows.Filter(new() { HasText = "203.0.113.128/25" });
-        await row.Locator("button[aria-label='Expand group']").ClickAsync();
+        // The row's expander (its name is in the page's language).
+        await row.Locator("td.listing-expander button[aria-expanded='false']").ClickAsync();
         var details = admin.Page.Locator("[data-testid=listing-details]");
         await Expect(details).ToContainTextAsync(sourceLabel);
         await Expect(details).ToContainTextAsync(source);

@@ -58,7 +58,7 @@ public sealed class RangeExceptionFlowTests(PortalUnderTest portal) : IClassFixt
         await admin.OpenAsync(portal.RootUri, "/admin/listings");
         var row = admin.GridRows.Filter(new() { HasText = Range });
         await Expect(row).ToHaveCountAsync(1);
-        await row.Locator("button[aria-label='Expand group']").ClickAsync();
+        await row.Locator($"button[aria-label='Show the details of {Range}']").ClickAsync();
         var exception = admin.Page.Locator($"tr[data-exception='{Address}']");
         await Expect(exception).ToContainTextAsync("Active");
         await Expect(exception).ToContainTextAsync($"Sender: {Sender}");

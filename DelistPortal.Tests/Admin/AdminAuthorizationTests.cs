@@ -44,10 +44,13 @@ public sealed class AdminAuthorizationTests : IDisposable
         var request = await RequestInReviewAsync();
         var importer = _services.GetRequiredService<ListingImporter>();
         var reviews = _services.GetRequiredService<ReviewService>();
-        var rows = new[] { new ImportRow(2, new ListingDraft(IpNetwork.Parse("203.0.113.50"), ListingReason.Spam, "x", ListingSource.Import)) };
+        var jobs = _services.GetRequiredService<ImportJobs>();
+        var csv = "network,reason,detail\n203.0.113.50,Spam,x\n"u8.ToArray();
+        var staged = await jobs.StageAsync(Principals.Admin(), new MemoryStream(csv), "one.csv", null);
         var before = await SnapshotAsync();
 
-        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => importer.ImportAsync(Caller(who), rows, null, null));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => importer.ImportAsync(Caller(who), new MemoryStream(csv), null, null));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => jobs.StartAsync(Caller(who), staged, 1, null));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() => reviews.ApproveAsync(Caller(who), request.Id, null, null));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() => reviews.DenyAsync(Caller(who), request.Id, "no", null));
 
@@ -60,7 +63,9 @@ public sealed class AdminAuthorizationTests : IDisposable
     {
         var anonymous = Principals.Anonymous;
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
-            _services.GetRequiredService<ListingAdminService>().QueryAsync(anonymous, new ListingFilter(), 0, 10));
+            _services.GetRequiredService<ListingAdminService>().QueryAsync(anonymous, new ListingPageRequest(new ListingFilter(), 10)));
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
+            _services.GetRequiredService<ListingAdminService>().CountAsync(anonymous, new ListingFilter()));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
             _services.GetRequiredService<HistoryService>().QueryAsync(anonymous, new HistoryFilter(), 0, 10));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
@@ -77,7 +82,7 @@ public sealed class AdminAuthorizationTests : IDisposable
         await _harness.ListAsync("203.0.113.7");
         var viewer = Principals.Viewer();
 
-        var page = await _services.GetRequiredService<ListingAdminService>().QueryAsync(viewer, new ListingFilter(), 0, 10);
+        var page = await _services.GetRequiredService<ListingAdminService>().QueryAsync(viewer, new ListingPageRequest(new ListingFilter(), 10));
         var figures = await _services.GetRequiredService<DashboardService>().LoadAsync(viewer);
 
         Assert.Single(page.Items);

@@ -36,14 +36,15 @@ public sealed class ImportExportTests : IDisposable
 
         var preview = await Importer.PreviewAsync(Principals.Viewer(), Csv(csv));
 
-        Assert.Equal(["203.0.113.7", "2001:db8::25"], preview.Rows.Select(r => r.Draft.Network.ToString()));
-        Assert.Equal([2, 10], preview.Rows.Select(r => r.Line));
+        Assert.Equal(["203.0.113.7", "2001:db8::25"], preview.FirstRows.Select(r => r.Draft.Network.ToString()));
+        Assert.Equal([2, 10], preview.FirstRows.Select(r => r.Line));
+        Assert.Equal((2, 6), (preview.RowCount, preview.ErrorCount));
         Assert.Equal(
             [(3, ImportErrorKind.BadNetwork), (4, ImportErrorKind.UnknownReason), (5, ImportErrorKind.ExpiryInThePast),
              (7, ImportErrorKind.DetailMissing), (8, ImportErrorKind.BadSelfService), (9, ImportErrorKind.BadNetwork)],
             preview.Errors.Select(e => (e.Line, e.Kind)));
-        Assert.Equal("Bulk mail, to traps", preview.Rows[0].Draft.Detail);
-        Assert.False(preview.Rows[1].Draft.SelfServiceAllowed);
+        Assert.Equal("Bulk mail, to traps", preview.FirstRows[0].Draft.Detail);
+        Assert.False(preview.FirstRows[1].Draft.SelfServiceAllowed);
         await using var db = _harness.Database.CreateDbContext();
         Assert.Equal(0, await db.Listings.CountAsync());
     }
@@ -63,21 +64,20 @@ public sealed class ImportExportTests : IDisposable
     {
         await _harness.ListAsync("203.0.113.7");
         var lines = new StringBuilder("network,reason,detail,expires\n203.0.113.7,Spam,already there,\n");
-        for (var i = 0; i < 2500; i++)
+        for (var i = 0; i < 12_000; i++)
         {
             lines.Append($"2001:db8:{i:x}::/48,Spam,imported {i},never\n");
         }
-        var preview = await Importer.PreviewAsync(Principals.Admin(), Csv(lines.ToString()));
         var reports = new List<ImportProgress>();
 
-        var result = await Importer.ImportAsync(Principals.Admin("alice"), preview.Rows, new SynchronousProgress(reports.Add), null);
+        var result = await Importer.ImportAsync(Principals.Admin("alice"), Csv(lines.ToString()), new SynchronousProgress(reports.Add), null);
 
-        Assert.Equal((2500, 1, 0), (result.Listed, result.AlreadyListed, result.Refused.Count));
-        Assert.Equal([1000, 2000, 2501], reports.Select(r => r.Done));
+        Assert.Equal((12_000, 1, 0), (result.Listed, result.AlreadyListed, result.RefusedCount));
+        Assert.Equal([ListingImporter.BatchSize, 12_001], reports.Select(r => r.Done));
         await using var db = _harness.Database.CreateDbContext();
-        Assert.Equal(2501, await db.Listings.CountAsync());
-        Assert.Equal(2500, await db.ListingEvents.CountAsync(e => e.ActorName == "alice" && e.Kind == ListingEventKind.Listed));
-        Assert.Equal(2500, await db.Listings.CountAsync(l => l.Source == ListingSource.Import && l.ExpiresAt == null));
+        Assert.Equal(12_001, await db.Listings.CountAsync());
+        Assert.Equal(12_000, await db.ListingEvents.CountAsync(e => e.ActorName == "alice" && e.Kind == ListingEventKind.Listed));
+        Assert.Equal(12_000, await db.Listings.CountAsync(l => l.Source == ListingSource.Import && l.ExpiresAt == null));
     }
 
     [Fact]
@@ -90,13 +90,17 @@ public sealed class ImportExportTests : IDisposable
         }
         var preview = await Importer.PreviewAsync(Principals.Admin(), Csv(lines.ToString()));
 
-        var result = await Importer.ImportAsync(Principals.Admin(), preview.Rows, null, null);
+        var result = await Importer.ImportAsync(Principals.Admin(), Csv(lines.ToString()), null, null);
 
         Assert.Equal(1500, result.Listed);
         Assert.Equal(["203.0.5.219"], await SearchAsync("case 1499"));
         Assert.Equal(["203.0.0.7"], await SearchAsync("CASE 0007"));
-        Assert.Equal(100, (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingFilter { Search = "hit, case 00" }, 0, 10)).Total);
-        Assert.All(preview.Rows, row => Assert.True(_harness.Index.TryFindMostSpecific(row.Draft.Network.Address, out _)));
+        Assert.Equal(new ListingTotal(100, Exact: true), await _services.GetRequiredService<ListingAdminService>().CountAsync(Principals.Viewer(), new ListingFilter { Search = "hit, case 00" }));
+        Assert.Equal(1500, preview.RowCount);
+        for (var i = 0; i < 1500; i++)
+        {
+            Assert.True(_harness.Index.TryFindMostSpecific(System.Net.IPAddress.Parse($"203.0.{i / 256}.{i % 256}"), out _));
+        }
         await AssertSearchIndexMatchesListingsAsync();
     }
 
@@ -108,10 +112,9 @@ public sealed class ImportExportTests : IDisposable
         {
             lines.Append($"2001:db8:{i:x}::/48,Spam,imported row {i}\n");
         }
-        var preview = await Importer.PreviewAsync(Principals.Admin(), Csv(lines.ToString()));
         var blocklist = _services.GetRequiredService<BlocklistService>();
 
-        var import = Task.Run(() => Importer.ImportAsync(Principals.Admin(), preview.Rows, null, null));
+        var import = Task.Run(() => Importer.ImportAsync(Principals.Admin(), Csv(lines.ToString()), null, null));
         // Two other writers list and edit listings until the import is done (SQLite runs their transactions between its batches).
         var others = Enumerable.Range(0, 2).Select(writer => Task.Run(async () =>
         {
@@ -139,7 +142,7 @@ public sealed class ImportExportTests : IDisposable
     }
 
     private async Task<IReadOnlyList<string>> SearchAsync(string text) =>
-        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingFilter { Search = text }, 0, 50)).Items.Select(l => l.Network).ToList();
+        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingPageRequest(new ListingFilter { Search = text }, 50))).Items.Select(l => l.Network).ToList();
 
     /// <summary>FTS5's own check that the search index holds exactly the rows of the Listings table (it fails otherwise).</summary>
     private async Task AssertSearchIndexMatchesListingsAsync()
@@ -162,7 +165,7 @@ public sealed class ImportExportTests : IDisposable
         await using var otherServices = other.BuildAdminProvider();
         var importer = otherServices.GetRequiredService<ListingImporter>();
         var preview = await importer.PreviewAsync(Principals.Admin(), Csv(text));
-        var result = await importer.ImportAsync(Principals.Admin(), preview.Rows, null, null);
+        var result = await importer.ImportAsync(Principals.Admin(), Csv(text), null, null);
 
         Assert.StartsWith("network,reason,detail,expires,self_service", text);
         Assert.Empty(preview.Errors);

@@ -13,7 +13,7 @@ public sealed class ListingFilterTests : IDisposable
     public ListingFilterTests() => _services = _harness.BuildAdminProvider();
 
     private async Task<IReadOnlyList<string>> SearchAsync(ListingFilter filter) =>
-        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), filter, 0, 50)).Items.Select(l => l.Network).ToList();
+        (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingPageRequest(filter, 50))).Items.Select(l => l.Network).ToList();
 
     [Fact]
     public async Task TypingAnAddressFindsTheRangesThatContainIt()

@@ -17,6 +17,8 @@ public static class AdminServices
         services.AddSingleton<HistoryService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<ListingImporter>();
+        services.AddOptions<ImportOptions>();
+        services.AddSingleton<ImportJobs>();
         services.AddSingleton<ListingExporter>();
         services.AddSingleton<DelistPortal.Api.ApiKeyService>();
         services.AddSingleton<ApiKeyAdminService>();

@@ -19,11 +19,12 @@ public sealed class DelistingHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public DelistingHarness()
+    /// <param name="interceptors">More EF interceptors on the database (a <see cref="QueryRecorder"/>, for example).</param>
+    public DelistingHarness(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         Index = new BlocklistIndex(Clock);
         ChangeLogFollower? follower = null;
-        Database = new TemporaryDatabase(new ChangeLogCommitSignal(() => follower));
+        Database = new TemporaryDatabase([new ChangeLogCommitSignal(() => follower), .. interceptors]);
         Follower = follower = NewFollower(Index);
         Follower.LoadAsync().GetAwaiter().GetResult();
         var services = new ServiceCollection();
@@ -41,7 +42,7 @@ public sealed class DelistingHarness : IDisposable
         services.AddSingleton(Index);
         services.AddSingleton(Follower);
         services.AddSingleton<IMailSender>(Mail);
-        services.AddOptions<PortalOptions>().Configure(o => o.PublicBaseUrl = "https://delist.example.net/portal/");
+        services.AddOptions<PortalOptions>().Configure(o => (o.PublicBaseUrl, o.DataDirectory) = ("https://delist.example.net/portal/", Database.Folder));
         services.AddOptions<DelistingOptions>();
         services.AddOptions<MailOptions>();
         services.AddOptions<BlocklistOptions>().Configure(o => Configure(o));

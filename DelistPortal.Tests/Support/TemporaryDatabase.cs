@@ -13,13 +13,19 @@ public sealed class TemporaryDatabase : IDbContextFactory<PortalDbContext>, IDis
 
     public TemporaryDatabase(params IInterceptor[] interceptors)
     {
+        ConnectionString = $"Data Source={Path.Combine(_folder, "portal.db")};Default Timeout=30";
         _options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_folder, "portal.db")};Default Timeout=30")
+            .UseSqlite(ConnectionString)
             .AddInterceptors(interceptors)
             .Options;
         using var db = CreateDbContext();
         db.Database.Migrate();
     }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The temporary folder of the database, deleted with it (the portal's data folder in tests).</summary>
+    public string Folder => _folder;
 
     public PortalDbContext CreateDbContext() => new(_options);
 

@@ -61,6 +61,9 @@ public static class AdminHostingExtensions
         services.AddSingleton<HistoryService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<ListingImporter>();
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ImportJobs>();
+        services.AddHostedService(provider => provider.GetRequiredService<ImportJobs>());
         services.AddSingleton<ListingExporter>();
         services.AddSingleton<ApiKeyAdminService>();
         return services;

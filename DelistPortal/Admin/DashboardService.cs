@@ -16,30 +16,63 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         AdminAccess.RequireReader(caller);
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var active = await db.Listings.CountAsync(l => l.Status == ListingStatus.Active && (l.ExpiresAt == null || l.ExpiresAt > now), cancellationToken);
-        var dayAgo = now.AddDays(-1);
-        var weekAgo = now.AddDays(-7);
-        var delists7 = await db.ListingEvents.Where(e => e.Kind == ListingEventKind.Delisted && e.At >= weekAgo)
-            .Select(e => e.At).ToListAsync(cancellationToken);
+        // The tallies the triggers keep: the same figure as the grid's active view, without counting 700,000 rows.
+        var active = await db.ListingTallies.Where(t => t.Status == ListingStatus.Active).SumAsync(t => t.Count, cancellationToken);
         var inReview = await db.DelistRequests.CountAsync(r => r.State == DelistRequestState.InReview, cancellationToken);
         // Review-outcome mails that failed, plus confirmation mails the outbox gave up on after its last retry.
         var mailFailures = await db.DelistRequests.CountAsync(r => r.OutcomeMailFailed, cancellationToken)
             + await db.OutboxMessages.CountAsync(m => m.GaveUpAt != null, cancellationToken);
 
         var firstDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(ChartDays - 1));
-        var listedAt = await db.ListingEvents
-            .Where(e => (e.Kind == ListingEventKind.Listed || e.Kind == ListingEventKind.Relisted) && e.At >= firstDay)
-            .Select(e => e.At).ToListAsync(cancellationToken);
-        var delistedAt = await db.ListingEvents.Where(e => e.Kind == ListingEventKind.Delisted && e.At >= firstDay)
-            .Select(e => e.At).ToListAsync(cancellationToken);
+        // Counted per day in the database: an import of a million listings is a million events this month.
+        var listed = await PerDayAsync(db, ["Listed", "Relisted"], firstDay, cancellationToken);
+        var delisted = await PerDayAsync(db, ["Delisted"], firstDay, cancellationToken);
+        var dayAgo = now.AddDays(-1);
+        var delists24h = await db.ListingEvents.CountAsync(e => e.Kind == ListingEventKind.Delisted && e.At >= dayAgo, cancellationToken);
+        var weekAgo = now.AddDays(-7);
+        var delists7d = await db.ListingEvents.CountAsync(e => e.Kind == ListingEventKind.Delisted && e.At >= weekAgo, cancellationToken);
         var days = Enumerable.Range(0, ChartDays).Select(i => firstDay.AddDays(i)).ToList();
-        int[] PerDay(List<DateTimeOffset> times) =>
-            days.Select(day => times.Count(t => t >= day && t < day.AddDays(1))).ToArray();
 
-        return new DashboardFigures(active, delists7.Count(t => t >= dayAgo), delists7.Count, inReview, mailFailures,
+        return new DashboardFigures(active, delists24h, delists7d, inReview, mailFailures,
             // Every fifth day labelled (and the last), so that the axis stays readable.
             days.Select((d, i) => i % 5 == 0 || i == ChartDays - 1 ? d.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "").ToArray(),
-            PerDay(listedAt), PerDay(delistedAt));
+            listed, delisted);
+    }
+
+    /// <summary>Events of the kinds per UTC day from <paramref name="firstDay"/> (times are stored as Unix milliseconds).</summary>
+    private static async Task<int[]> PerDayAsync(PortalDbContext db, string[] kinds, DateTimeOffset firstDay, CancellationToken cancellationToken)
+    {
+        var from = firstDay.ToUnixTimeMilliseconds();
+        var counts = new int[ChartDays];
+        foreach (var kind in kinds)
+        {
+            var rows = await db.Database.SqlQuery<DayCount>($"""
+                SELECT ("At" - {from}) / 86400000 AS "Day", COUNT(*) AS "Count" FROM "ListingEvents"
+                WHERE "Kind" = {kind} AND "At" >= {from} GROUP BY 1
+                """).ToListAsync(cancellationToken);
+            foreach (var row in rows.Where(r => r.Day is >= 0 and < ChartDays))
+            {
+                counts[row.Day] += row.Count;
+            }
+        }
+        return counts;
+    }
+
+    private sealed record DayCount(int Day, int Count);
+
+    /// <summary>A step for a chart's value axis: 1, 2 or 5 times a power of ten, giving about five ticks up to <paramref name="max"/>.</summary>
+    public static int AxisStep(int max)
+    {
+        var rough = Math.Max(1.0, max / 5.0);
+        var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        var nice = (rough / power) switch
+        {
+            <= 1 => 1,
+            <= 2 => 2,
+            <= 5 => 5,
+            _ => 10,
+        };
+        return (int)(nice * power);
     }
 }
 

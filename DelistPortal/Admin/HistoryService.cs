@@ -8,6 +8,9 @@ namespace DelistPortal.Admin;
 /// <summary>Every event of the blocklist, filterable by address or range, actor, kind and date.</summary>
 public sealed class HistoryService(IDbContextFactory<PortalDbContext> dbFactory)
 {
+    /// <summary>Beyond this many events the page says "more than".</summary>
+    public const int CountCap = 1_000;
+
     public async Task<HistoryPage> QueryAsync(ClaimsPrincipal caller, HistoryFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
@@ -19,8 +22,7 @@ public sealed class HistoryService(IDbContextFactory<PortalDbContext> dbFactory)
             {
                 return new HistoryPage([], 0, InvalidNetwork: true);
             }
-            var (start, end) = (network.StartKey, network.EndKey);
-            query = query.Where(e => string.Compare(e.RangeStart, end) <= 0 && string.Compare(e.RangeEnd, start) >= 0);
+            query = query.Overlapping(network);
         }
         if (filter.ActorKind is { } actorKind)
         {
@@ -44,8 +46,8 @@ public sealed class HistoryService(IDbContextFactory<PortalDbContext> dbFactory)
         }
         query = query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
         var items = await query.Skip(Math.Max(0, page) * pageSize).Take(Math.Clamp(pageSize, 1, 500)).ToListAsync(cancellationToken);
-        var total = await query.Take(ListingAdminService.CountCap + 1).CountAsync(cancellationToken);
-        return new HistoryPage(items, Math.Min(total, ListingAdminService.CountCap), total > ListingAdminService.CountCap);
+        var total = await query.Take(CountCap + 1).CountAsync(cancellationToken);
+        return new HistoryPage(items, Math.Min(total, CountCap), total > CountCap);
     }
 }
 

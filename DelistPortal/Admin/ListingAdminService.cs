@@ -11,24 +11,116 @@ namespace DelistPortal.Admin;
 /// </summary>
 public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFactory, BlocklistService blocklist)
 {
-    /// <summary>Counting a million rows for the pager costs more than the page itself: beyond this the grid says "more than".</summary>
-    public const int CountCap = 1_000;
-
-    public async Task<ListingPage> QueryAsync(ClaimsPrincipal caller, ListingFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    /// <summary>One page of a grid view (see <see cref="ListingGridQuery"/>).</summary>
+    public async Task<ListingPage> QueryAsync(ClaimsPrincipal caller, ListingPageRequest request, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
-        return await QueryPageAsync(dbFactory, filter, page, pageSize, cancellationToken);
+        return await ReadPageAsync(dbFactory, request, cancellationToken);
     }
 
-    /// <summary>The grid query itself, without the caller check: shared with the benchmark.</summary>
-    internal static async Task<ListingPage> QueryPageAsync(IDbContextFactory<PortalDbContext> dbFactory, ListingFilter filter, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>How many listings a view holds: exact without a search (the tallies), "more than" a cap for a broad search.</summary>
+    public async Task<ListingTotal> CountAsync(ClaimsPrincipal caller, ListingFilter filter, CancellationToken cancellationToken = default)
     {
-        pageSize = Math.Clamp(pageSize, 1, 500);
+        AdminAccess.RequireReader(caller);
+        return await CountViewAsync(dbFactory, filter, cancellationToken);
+    }
+
+    /// <summary>The page query itself, without the caller check: shared with the export and the benchmark.</summary>
+    internal static async Task<ListingPage> ReadPageAsync(IDbContextFactory<PortalDbContext> dbFactory, ListingPageRequest request, CancellationToken cancellationToken)
+    {
+        var wanted = request.At == PageAt.Last && request.LastPageRows is { } rows ? Math.Clamp(rows, 1, 500) : Math.Clamp(request.PageSize, 1, 500);
+        if (request.At is PageAt.Next or PageAt.Previous && request.From is null)
+        {
+            request = request with { At = PageAt.First };
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var skip = Math.Max(0, page) * pageSize;
-        var items = await filter.Apply(db.Listings.AsNoTracking(), db).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
-        var total = await filter.Where(db.Listings, db).Take(CountCap + 1).CountAsync(cancellationToken);
-        return new ListingPage(items, Math.Min(total, CountCap), total > CountCap);
+        var text = await TextSearchAsync(db, request.Filter, cancellationToken);
+        // One row more than the page: whether more follow in the direction read.
+        var items = new List<Listing>(wanted + 1);
+        foreach (var query in ListingGridQuery.Page(request, text, wanted + 1))
+        {
+            items.AddRange(await db.Listings.FromSqlRaw(query.Text, [.. query.Parameters]).AsNoTracking().ToListAsync(cancellationToken));
+            if (items.Count > wanted)
+            {
+                break;
+            }
+        }
+        var moreBeyond = items.Count > wanted;
+        if (moreBeyond)
+        {
+            items.RemoveRange(wanted, items.Count - wanted);
+        }
+        if (request.At is PageAt.Previous or PageAt.Last)
+        {
+            // Read backwards from the row (or the end): shown in the view's order.
+            items.Reverse();
+        }
+        var total = request.WithTotal ? await CountAsync(db, request.Filter, text, cancellationToken) : (ListingTotal?)null;
+        return new ListingPage(items, moreBeyond, total);
+    }
+
+    internal static async Task<ListingTotal> CountViewAsync(IDbContextFactory<PortalDbContext> dbFactory, ListingFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await CountAsync(db, filter, await TextSearchAsync(db, filter, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<ListingTotal> CountAsync(PortalDbContext db, ListingFilter filter, ListingGridQuery.TextSearch text, CancellationToken cancellationToken)
+    {
+        if (ListingGridQuery.Tally(filter) is { } tally)
+        {
+            return new ListingTotal(await ScalarAsync(db, tally, cancellationToken), Exact: true);
+        }
+        if (text.Mode == ListingGridQuery.TextMode.Indexed && filter is { Status: null, Reason: null, Source: null })
+        {
+            // Every match of the trigram index is in the view.
+            return new ListingTotal(text.Matches, Exact: true);
+        }
+        var cap = text.Mode == ListingGridQuery.TextMode.Walk ? ListingGridQuery.CommonTextCountCap : ListingGridQuery.SearchCountCap;
+        var count = await ScalarAsync(db, ListingGridQuery.CappedCount(filter, text, cap), cancellationToken);
+        return count > cap ? new ListingTotal(cap, Exact: false) : new ListingTotal(count, Exact: true);
+    }
+
+    /// <summary>
+    /// A selective text goes through the trigram index, once per request (its ids then serve the page and the count); a
+    /// common one (or one too short for the index) walks the sort's index instead.
+    /// </summary>
+    private static async Task<ListingGridQuery.TextSearch> TextSearchAsync(PortalDbContext db, ListingFilter filter, CancellationToken cancellationToken)
+    {
+        if (ListingGridQuery.TextOf(filter) is not { } text)
+        {
+            return ListingGridQuery.TextSearch.None;
+        }
+        if (text.Length < ListingSearch.MinLength || ListingSearch.LikePatternFor(text) is not { } pattern || !db.Database.IsSqlite())
+        {
+            return ListingGridQuery.TextSearch.Walk;
+        }
+        var sql = ListingGridQuery.TextMatches(pattern);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql.Text;
+        command.Parameters.AddRange(sql.Parameters.ToArray());
+        var ids = new List<long>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+        return ids.Count > ListingGridQuery.TextMatchCap
+            ? ListingGridQuery.TextSearch.Walk
+            : new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Indexed, System.Text.Json.JsonSerializer.Serialize(ids), ids.Count);
+    }
+
+    private static async Task<int> ScalarAsync(PortalDbContext db, ListingGridQuery.Sql sql, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql.Text;
+        command.Parameters.AddRange(sql.Parameters.ToArray());
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public Task<ChangeResult> AddAsync(ClaimsPrincipal caller, ListingDraft draft, string? clientAddress, CancellationToken cancellationToken = default)
@@ -77,8 +169,5 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         return await blocklist.HistoryAsync(listing.IpNetwork, 200, cancellationToken);
     }
 }
-
-/// <param name="MoreThan">True when there are more than <see cref="ListingAdminService.CountCap"/> matches; <paramref name="Total"/> is then the cap.</param>
-public sealed record ListingPage(IReadOnlyList<Listing> Items, int Total, bool MoreThan);
 
 public sealed record BulkDelistResult(int Delisted, IReadOnlyList<string> Skipped);

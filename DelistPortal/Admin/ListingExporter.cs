@@ -29,10 +29,9 @@ public sealed class ListingExporter(IDbContextFactory<PortalDbContext> dbFactory
     public async Task WriteCsvAsync(ClaimsPrincipal caller, ListingFilter filter, Stream output, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\r\n" };
         await writer.WriteLineAsync(string.Join(",", CsvColumns));
-        await foreach (var l in filter.Apply(db.Listings.AsNoTracking(), db).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var l in ViewAsync(filter, cancellationToken))
         {
             await writer.WriteLineAsync(CsvField.Line(
             [
@@ -59,6 +58,27 @@ public sealed class ListingExporter(IDbContextFactory<PortalDbContext> dbFactory
         TextWriter ipv6 = format == RbldnsdFormat.Ip4Set ? TextWriter.Null : writer;
         await new RbldnsdZoneWriter(zone).WriteActiveAsync(db, now, ipv4, ipv6, cancellationToken);
     }
+
+    /// <summary>Every row of a grid view in its order, read a page at a time the way the grid reads them.</summary>
+    private async IAsyncEnumerable<Listing> ViewAsync(ListingFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListingPageRequest(filter, ExportPageSize);
+        while (true)
+        {
+            var page = await ListingAdminService.ReadPageAsync(dbFactory, request, cancellationToken);
+            foreach (var listing in page.Items)
+            {
+                yield return listing;
+            }
+            if (!page.MoreBeyond || page.Items.Count == 0)
+            {
+                yield break;
+            }
+            request = request with { At = PageAt.Next, From = page.Items[^1] };
+        }
+    }
+
+    private const int ExportPageSize = 500;
 
     private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,4 @@
-using System.Net;
 using DelistPortal.Blocklist;
-using DelistPortal.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Admin;
 
@@ -10,15 +7,14 @@ public enum ListingSortColumn
     ListedAt,
     Network,
     Reason,
-    Source,
     ExpiresAt,
-    TimesListedBefore,
     Status,
 }
 
 /// <summary>
-/// What the blocklist grid shows: a search, filters and a sort, applied in the database. The same filter drives the
-/// grid page, the CSV export of "the current view" (as a query string) and the benchmark.
+/// What the blocklist grid shows: a search, filters and a sort, applied in the database (<see cref="ListingGridQuery"/>).
+/// The same filter drives the grid page, the CSV export of "the current view" (as a query string) and the benchmark.
+/// Source and "times listed" are shown but not sorted by: each sort costs an index per filter, written by every import.
 /// </summary>
 public sealed record ListingFilter
 {
@@ -35,65 +31,14 @@ public sealed record ListingFilter
 
     public bool Descending { get; init; } = true;
 
-    /// <summary>The filtered and sorted listings.</summary>
-    public IQueryable<Listing> Apply(IQueryable<Listing> listings, PortalDbContext db) => Sort(Where(listings, db));
-
-    /// <summary>The filtered listings, unsorted (for counting: a count needs no order).</summary>
-    public IQueryable<Listing> Where(IQueryable<Listing> listings, PortalDbContext db)
-    {
-        var query = listings;
-        if (Status is { } status)
-        {
-            query = query.Where(l => l.Status == status);
-        }
-        if (Reason is { } reason)
-        {
-            query = query.Where(l => l.Reason == reason);
-        }
-        if (Source is { } source)
-        {
-            query = query.Where(l => l.Source == source);
-        }
-        return ApplySearch(query, Search?.Trim(), db);
-    }
-
-    private static IQueryable<Listing> ApplySearch(IQueryable<Listing> query, string? search, PortalDbContext db)
-    {
-        if (string.IsNullOrEmpty(search))
-        {
-            return query;
-        }
-        if (AsNetwork(search) is { } network)
-        {
-            // Listings that share an address with the search. No listing is wider than the widest prefix the list
-            // accepts (/8, /16 for IPv6), so a listing's start lies at most that far below: a bounded index range.
-            var (start, end) = (network.StartKey, network.EndKey);
-            var lowest = IpNetwork.Containing(network.Address, Math.Min(network.PrefixLength, WidestPrefix(network.Address))).StartKey;
-            return query.Where(l => string.Compare(l.RangeStart, lowest) >= 0 && string.Compare(l.RangeStart, end) <= 0 &&
-                                    string.Compare(l.RangeEnd, start) >= 0);
-        }
-        if (search.Length >= ListingSearch.MinLength && db.Database.IsSqlite())
-        {
-            // Through the trigram index: a million details are not scanned for each page.
-            var phrase = ListingSearch.PhraseFor(search);
-            var matches = db.Set<ListingSearchRow>().Where(r => r.Query == phrase).Select(r => r.RowId);
-            return query.Where(l => matches.Contains(l.Id));
-        }
-        var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        return query.Where(l => EF.Functions.Like(l.Network, pattern, "\\") || EF.Functions.Like(l.Detail, pattern, "\\"));
-    }
-
     /// <summary>The search as an address or range, if it is one ("203.0.113.7", "198.51.100.0/24", host bits forgiven).</summary>
     public static IpNetwork? AsNetwork(string search)
     {
         var slash = search.IndexOf('/');
-        if (!IPAddress.TryParse(slash < 0 ? search : search[..slash], out var address))
+        // Written out in full ("203.0.113.7", "2001:db8::1"): "123" is text, not the address 0.0.0.123.
+        if (IpAddressInput.ParseSyntax(slash < 0 ? search : search[..slash]) is not { } address)
         {
             return null;
-        }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
         }
         var prefix = IpNetwork.MaxPrefixLength(address);
         if (slash >= 0 && (!int.TryParse(search[(slash + 1)..], out prefix) || prefix < 0 || prefix > IpNetwork.MaxPrefixLength(address)))
@@ -101,33 +46,6 @@ public sealed record ListingFilter
             return null;
         }
         return IpNetwork.Containing(address, prefix);
-    }
-
-    private static int WidestPrefix(IPAddress address) =>
-        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? IpNetworkInput.MinIPv4PrefixLength : IpNetworkInput.MinIPv6PrefixLength;
-
-    private IQueryable<Listing> Sort(IQueryable<Listing> query)
-    {
-        var sorted = (SortBy, Descending) switch
-        {
-            // Start then end: the order of the (RangeStart, RangeEnd) index, so no sort step on a million rows.
-            (ListingSortColumn.Network, false) => query.OrderBy(l => l.RangeStart).ThenBy(l => l.RangeEnd),
-            (ListingSortColumn.Network, true) => query.OrderByDescending(l => l.RangeStart).ThenByDescending(l => l.RangeEnd),
-            (ListingSortColumn.Reason, false) => query.OrderBy(l => l.Reason),
-            (ListingSortColumn.Reason, true) => query.OrderByDescending(l => l.Reason),
-            (ListingSortColumn.Source, false) => query.OrderBy(l => l.Source),
-            (ListingSortColumn.Source, true) => query.OrderByDescending(l => l.Source),
-            (ListingSortColumn.ExpiresAt, false) => query.OrderBy(l => l.ExpiresAt),
-            (ListingSortColumn.ExpiresAt, true) => query.OrderByDescending(l => l.ExpiresAt),
-            (ListingSortColumn.TimesListedBefore, false) => query.OrderBy(l => l.TimesListedBefore),
-            (ListingSortColumn.TimesListedBefore, true) => query.OrderByDescending(l => l.TimesListedBefore),
-            (ListingSortColumn.Status, false) => query.OrderBy(l => l.Status),
-            (ListingSortColumn.Status, true) => query.OrderByDescending(l => l.Status),
-            (_, false) => query.OrderBy(l => l.ListedAt),
-            (_, true) => query.OrderByDescending(l => l.ListedAt),
-        };
-        // A stable order, so that paging never shows a row twice.
-        return Descending ? sorted.ThenByDescending(l => l.Id) : sorted.ThenBy(l => l.Id);
     }
 
     /// <summary>The filter as a query string, for the export link of the current view.</summary>

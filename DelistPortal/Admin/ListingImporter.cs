@@ -28,25 +28,44 @@ public sealed record ImportError(int Line, ImportErrorKind Kind, string? Value);
 
 public sealed record ImportRow(int Line, ListingDraft Draft);
 
-public sealed record ImportPreview(IReadOnlyList<ImportRow> Rows, IReadOnlyList<ImportError> Errors)
+/// <summary>What a file holds: how many rows can be imported and how many cannot, with the first of each to show.</summary>
+public sealed record ImportPreview(int RowCount, IReadOnlyList<ImportRow> FirstRows, int ErrorCount, IReadOnlyList<ImportError> Errors)
 {
-    public bool CanImport => Rows.Count > 0;
+    public bool CanImport => RowCount > 0;
 }
 
-public sealed record ImportProgress(int Done, int Total);
+/// <param name="Done">Rows of the file imported (or refused) so far.</param>
+/// <param name="Total">The file's valid rows.</param>
+public sealed record ImportProgress(int Done, int Total, int Listed = 0, int AlreadyListed = 0, int Refused = 0);
 
-public sealed record ImportResult(int Listed, int AlreadyListed, IReadOnlyList<ImportError> Refused);
+/// <param name="Refused">The first <see cref="ListingImporter.ShownErrors"/> refused rows; <paramref name="RefusedCount"/> counts them all.</param>
+public sealed record ImportResult(int Listed, int AlreadyListed, int RefusedCount, IReadOnlyList<ImportError> Refused);
+
+/// <summary>One record of the file: a row to list, or why it cannot be.</summary>
+internal readonly record struct ImportRecord(ImportRow? Row, ImportError? Error);
 
 /// <summary>
 /// CSV import of listings. Columns (header line required, any order, names case-insensitive):
 /// <c>network</c> (address or CIDR), <c>reason</c> (a <see cref="ListingReason"/> name), <c>detail</c>, and optional
 /// <c>expires</c> (ISO 8601; empty: the policy's lifetime; <c>never</c>: permanent), <c>self_service</c>
 /// (true/false), <c>helo</c>, <c>samples</c>. Other columns are ignored, so an export can be imported again.
+/// The file is read as a stream, row by row, for the preview and again for the import (<see cref="ImportJobs"/> runs
+/// it in the background): a million rows are never held in memory at once.
 /// </summary>
 public sealed class ListingImporter(BlocklistService blocklist, TimeProvider time)
 {
     public const int MaxRows = 1_000_000;
-    public const int BatchSize = 1000;
+
+    /// <summary>
+    /// Rows listed per transaction. Each transaction rewrites every index page it touches, and an import's networks
+    /// land all over the address indexes: 10,000 rows a transaction wrote about a fifth of the pages 1,000 did.
+    /// </summary>
+    public const int BatchSize = 10_000;
+
+    /// <summary>How many rows and errors a preview or a result keeps to show.</summary>
+    public const int ShownRows = 20;
+
+    public const int ShownErrors = 200;
 
     private static readonly string[] RequiredColumns = ["network", "reason", "detail"];
 
@@ -54,51 +73,131 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     public async Task<ImportPreview> PreviewAsync(ClaimsPrincipal caller, Stream csv, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
-        return await ParseAsync(csv, time.GetUtcNow(), cancellationToken);
+        return await PreviewFileAsync(csv, time.GetUtcNow(), cancellationToken);
     }
 
-    /// <summary>Lists the valid rows of a preview, in batches, reporting progress after each.</summary>
-    public async Task<ImportResult> ImportAsync(ClaimsPrincipal caller, IReadOnlyList<ImportRow> rows, IProgress<ImportProgress>? progress, string? clientAddress, CancellationToken cancellationToken = default)
+    /// <summary>Lists the valid rows of a file, in batches, reporting progress after each. Waits for the end: see <see cref="ImportJobs"/> for the background job.</summary>
+    public async Task<ImportResult> ImportAsync(ClaimsPrincipal caller, Stream csv, IProgress<ImportProgress>? progress, string? clientAddress, CancellationToken cancellationToken = default)
     {
         var actor = AdminAccess.RequireWriter(caller);
-        return await ImportRowsAsync(blocklist, rows, actor, progress, clientAddress, cancellationToken);
+        var now = time.GetUtcNow();
+        return await ImportFileAsync(blocklist, csv, now, 0, actor, clientAddress, null, (p, _) =>
+        {
+            progress?.Report(p);
+            return Task.CompletedTask;
+        }, cancellationToken);
     }
 
-    internal static async Task<ImportResult> ImportRowsAsync(BlocklistService blocklist, IReadOnlyList<ImportRow> rows, Actor actor,
-        IProgress<ImportProgress>? progress, string? clientAddress, CancellationToken cancellationToken)
+    internal static async Task<ImportPreview> PreviewFileAsync(Stream csv, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (listed, already) = (0, 0);
-        var refused = new List<ImportError>();
-        for (var offset = 0; offset < rows.Count; offset += BatchSize)
+        var (rows, errors) = (0, 0);
+        var firstRows = new List<ImportRow>();
+        var firstErrors = new List<ImportError>();
+        await foreach (var record in ReadAsync(csv, now, cancellationToken))
         {
-            var batch = rows.Skip(offset).Take(BatchSize).ToList();
-            var results = await blocklist.ListManyAsync(batch.Select(r => r.Draft).ToList(), actor, clientAddress, cancellationToken);
-            for (var i = 0; i < batch.Count; i++)
+            if (record.Row is { } row)
             {
-                switch (results[i].Outcome)
+                if (rows++ < ShownRows)
                 {
-                    case ChangeOutcome.Done:
-                        listed++;
-                        break;
-                    case ChangeOutcome.AlreadyListed:
-                        already++;
-                        break;
-                    default:
-                        refused.Add(new ImportError(batch[i].Line, results[i].Error == ListingDraftError.ExpiryInThePast
-                            ? ImportErrorKind.ExpiryInThePast : ImportErrorKind.Malformed, batch[i].Draft.Network.ToString()));
-                        break;
+                    firstRows.Add(row);
                 }
             }
-            progress?.Report(new ImportProgress(Math.Min(offset + batch.Count, rows.Count), rows.Count));
+            else if (errors++ < ShownErrors)
+            {
+                firstErrors.Add(record.Error!);
+            }
         }
-        return new ImportResult(listed, already, refused);
+        return new ImportPreview(rows, firstRows, errors, firstErrors);
     }
 
-    internal static async Task<ImportPreview> ParseAsync(Stream csv, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists the file's valid rows in batches of <see cref="BatchSize"/>: the next batch is read and checked while
+    /// the database writes the current one (two cores, two stages). Rows the preview refused are skipped here.
+    /// </summary>
+    /// <param name="totalRows">The file's valid rows, for progress; 0 when unknown.</param>
+    /// <param name="connection">An open connection to write on (the import job's, with a larger page cache), or null.</param>
+    /// <param name="afterBatch">Awaited after each batch, before the next one is written (progress, a job's heartbeat).</param>
+    internal static async Task<ImportResult> ImportFileAsync(BlocklistService blocklist, Stream csv, DateTimeOffset now, int totalRows, Actor actor,
+        string? clientAddress, System.Data.Common.DbConnection? connection, Func<ImportProgress, CancellationToken, Task>? afterBatch, CancellationToken cancellationToken)
     {
-        var rows = new List<ImportRow>();
-        var errors = new List<ImportError>();
-        using var text = new StreamReader(csv);
+        var batches = System.Threading.Channels.Channel.CreateBounded<List<ImportRow>>(1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new List<ImportRow>(BatchSize);
+                await foreach (var record in ReadAsync(csv, now, stop.Token))
+                {
+                    if (record.Row is not { } row)
+                    {
+                        continue;
+                    }
+                    batch.Add(row);
+                    if (batch.Count == BatchSize)
+                    {
+                        await batches.Writer.WriteAsync(batch, stop.Token);
+                        batch = new List<ImportRow>(BatchSize);
+                    }
+                }
+                if (batch.Count > 0)
+                {
+                    await batches.Writer.WriteAsync(batch, stop.Token);
+                }
+                batches.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                batches.Writer.Complete(ex);
+            }
+        }, stop.Token);
+
+        var (listed, already, refusedCount, done) = (0, 0, 0, 0);
+        var refused = new List<ImportError>();
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+            {
+                var results = await blocklist.ListManyAsync(batch.Select(r => r.Draft).ToList(), actor, clientAddress, cancellationToken, connection);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    switch (results[i].Outcome)
+                    {
+                        case ChangeOutcome.Done:
+                            listed++;
+                            break;
+                        case ChangeOutcome.AlreadyListed:
+                            already++;
+                            break;
+                        default:
+                            if (refusedCount++ < ShownErrors)
+                            {
+                                refused.Add(new ImportError(batch[i].Line, results[i].Error == ListingDraftError.ExpiryInThePast
+                                    ? ImportErrorKind.ExpiryInThePast : ImportErrorKind.Malformed, batch[i].Draft.Network.ToString()));
+                            }
+                            break;
+                    }
+                }
+                done += batch.Count;
+                if (afterBatch is not null)
+                {
+                    await afterBatch(new ImportProgress(done, Math.Max(done, totalRows), listed, already, refusedCount), cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+        return new ImportResult(listed, already, refusedCount, refused);
+    }
+
+    /// <summary>The file's records, one at a time: each valid row as a draft, each invalid one as an error naming its line.</summary>
+    internal static async IAsyncEnumerable<ImportRecord> ReadAsync(Stream csv, DateTimeOffset now,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var text = new StreamReader(csv, bufferSize: 1 << 16);
         var reader = new CsvRecordReader(text);
         List<string> header;
         try
@@ -111,114 +210,110 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         }
         if (RequiredColumns.Except(header).ToList() is { Count: > 0 } missing)
         {
-            return new ImportPreview([], [new ImportError(1, ImportErrorKind.MissingColumns, string.Join(", ", missing))]);
+            yield return new ImportRecord(null, new ImportError(1, ImportErrorKind.MissingColumns, string.Join(", ", missing)));
+            yield break;
         }
         var columns = header.Select((name, index) => (name, index)).GroupBy(c => c.name).ToDictionary(g => g.Key, g => g.First().index);
-
+        var count = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             IReadOnlyList<string>? record;
+            string? malformed = null;
             try
             {
                 record = await reader.ReadAsync();
             }
             catch (FormatException)
             {
-                errors.Add(new ImportError(reader.RecordLine, ImportErrorKind.Malformed, null));
-                break;
+                record = null;
+                malformed = "";
+            }
+            if (malformed is not null)
+            {
+                yield return new ImportRecord(null, new ImportError(reader.RecordLine, ImportErrorKind.Malformed, null));
+                yield break;
             }
             if (record is null)
             {
-                break;
+                yield break;
             }
             var line = reader.RecordLine;
-            if (rows.Count + errors.Count >= MaxRows)
+            if (count++ >= MaxRows)
             {
-                errors.Add(new ImportError(line, ImportErrorKind.TooManyRows, MaxRows.ToString(CultureInfo.InvariantCulture)));
-                break;
+                yield return new ImportRecord(null, new ImportError(line, ImportErrorKind.TooManyRows, MaxRows.ToString(CultureInfo.InvariantCulture)));
+                yield break;
             }
             string? Field(string name) =>
                 columns.TryGetValue(name, out var index) && index < record.Count && record[index].Trim() is { Length: > 0 } value ? value : null;
-            if (ParseRow(Field, now) is { } error)
-            {
-                errors.Add(error with { Line = line });
-            }
-            else
-            {
-                rows.Add(new ImportRow(line, Draft(Field, now)));
-            }
+            var (draft, error) = ParseRow(Field, now);
+            yield return draft is not null ? new ImportRecord(new ImportRow(line, draft), null) : new ImportRecord(null, error! with { Line = line });
         }
-        return new ImportPreview(rows, errors);
     }
 
-    private static ImportError? ParseRow(Func<string, string?> field, DateTimeOffset now)
+    /// <summary>The row as a draft, or the first thing wrong with it.</summary>
+    private static (ListingDraft? Draft, ImportError? Error) ParseRow(Func<string, string?> field, DateTimeOffset now)
     {
         var network = field("network");
-        if (!IpNetworkInput.Parse(network).IsValid)
+        if (IpNetworkInput.Parse(network).Network is not { } parsedNetwork)
         {
-            return new ImportError(0, ImportErrorKind.BadNetwork, network);
+            return (null, new ImportError(0, ImportErrorKind.BadNetwork, network));
         }
         var reason = field("reason");
         if (!Enum.TryParse<ListingReason>(reason, ignoreCase: true, out var parsedReason) || !Enum.IsDefined(parsedReason) || reason!.All(char.IsAsciiDigit))
         {
-            return new ImportError(0, ImportErrorKind.UnknownReason, reason);
+            return (null, new ImportError(0, ImportErrorKind.UnknownReason, reason));
         }
         var detail = field("detail");
         if (string.IsNullOrWhiteSpace(detail))
         {
-            return new ImportError(0, ImportErrorKind.DetailMissing, null);
+            return (null, new ImportError(0, ImportErrorKind.DetailMissing, null));
         }
         if (detail.Length > Listing.MaxDetailLength)
         {
-            return new ImportError(0, ImportErrorKind.DetailTooLong, Listing.MaxDetailLength.ToString(CultureInfo.InvariantCulture));
+            return (null, new ImportError(0, ImportErrorKind.DetailTooLong, Listing.MaxDetailLength.ToString(CultureInfo.InvariantCulture)));
         }
         var expires = field("expires");
-        if (expires is not null && !expires.Equals("never", StringComparison.OrdinalIgnoreCase))
+        var permanent = "never".Equals(expires, StringComparison.OrdinalIgnoreCase);
+        DateTimeOffset? expiresAt = null;
+        if (expires is not null && !permanent)
         {
             if (!TryParseTime(expires, out var at))
             {
-                return new ImportError(0, ImportErrorKind.BadExpiry, expires);
+                return (null, new ImportError(0, ImportErrorKind.BadExpiry, expires));
             }
             if (at <= now)
             {
-                return new ImportError(0, ImportErrorKind.ExpiryInThePast, expires);
+                return (null, new ImportError(0, ImportErrorKind.ExpiryInThePast, expires));
             }
+            expiresAt = at;
         }
-        if (field("self_service") is { } selfService && !bool.TryParse(selfService, out _))
+        var selfService = true;
+        if (field("self_service") is { } selfServiceText && !bool.TryParse(selfServiceText, out selfService))
         {
-            return new ImportError(0, ImportErrorKind.BadSelfService, selfService);
+            return (null, new ImportError(0, ImportErrorKind.BadSelfService, selfServiceText));
         }
-        if (field("samples") is { } samples && (!int.TryParse(samples, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        int? sampleCount = null;
+        if (field("samples") is { } samples)
         {
-            return new ImportError(0, ImportErrorKind.BadSamples, samples);
-        }
-        if (field("helo")?.Length > ListingEvidence.MaxHeloNameLength)
-        {
-            return new ImportError(0, ImportErrorKind.HeloTooLong, ListingEvidence.MaxHeloNameLength.ToString(CultureInfo.InvariantCulture));
-        }
-        return null;
-    }
-
-    private static ListingDraft Draft(Func<string, string?> field, DateTimeOffset now)
-    {
-        var expires = field("expires");
-        var permanent = "never".Equals(expires, StringComparison.OrdinalIgnoreCase);
-        return new ListingDraft(
-            IpNetworkInput.Parse(field("network")).Network!.Value,
-            Enum.Parse<ListingReason>(field("reason")!, ignoreCase: true),
-            field("detail")!,
-            ListingSource.Import)
-        {
-            ExpiresAt = expires is not null && !permanent && TryParseTime(expires, out var at) ? at : null,
-            Permanent = permanent,
-            SelfServiceAllowed = field("self_service") is not { } selfService || bool.Parse(selfService),
-            Evidence = new ListingEvidence
+            if (!int.TryParse(samples, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedSamples))
             {
-                HeloName = field("helo"),
-                SampleCount = field("samples") is { } samples ? int.Parse(samples, CultureInfo.InvariantCulture) : null,
-            },
-        };
+                return (null, new ImportError(0, ImportErrorKind.BadSamples, samples));
+            }
+            sampleCount = parsedSamples;
+        }
+        var helo = field("helo");
+        if (helo?.Length > ListingEvidence.MaxHeloNameLength)
+        {
+            return (null, new ImportError(0, ImportErrorKind.HeloTooLong, ListingEvidence.MaxHeloNameLength.ToString(CultureInfo.InvariantCulture)));
+        }
+        return (new ListingDraft(parsedNetwork, parsedReason, detail, ListingSource.Import)
+        {
+            ExpiresAt = expiresAt,
+            Permanent = permanent,
+            SelfServiceAllowed = selfService,
+            Evidence = new ListingEvidence { HeloName = helo, SampleCount = sampleCount },
+        }, null);
     }
 
     private static bool TryParseTime(string text, out DateTimeOffset value) =>

@@ -55,16 +55,24 @@ public sealed class BlocklistService(
     /// written with one statement each (<see cref="ListingBulkInsert"/>: a statement per row made the full-text
     /// index write a segment per row); the lookup index gets them when the transaction commits.
     /// </summary>
-    public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
+    /// <param name="connection">An open connection to write on (an import job's own), or null for one from the pool.</param>
+    public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress,
+        CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null)
     {
         var now = time.GetUtcNow();
         var results = new ChangeResult[drafts.Count];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var starts = drafts.Select(d => d.Network.StartKey).Distinct().ToList();
-        var earlierByNetwork = (await db.Listings.AsNoTracking()
-                .Where(l => starts.Contains(l.RangeStart))
-                .Select(l => new { l.RangeStart, l.RangeEnd, l.Status, l.EndedAt })
-                .ToListAsync(cancellationToken))
+        if (connection is not null)
+        {
+            db.Database.SetDbConnection(connection);
+        }
+        // One JSON parameter rather than an IN list: binding 10,000 named parameters costs SQLite a name lookup each
+        // (sqlite3_bind_parameter_index walks them), which was a third of an import's time.
+        var starts = System.Text.Json.JsonSerializer.Serialize(drafts.Select(d => d.Network.StartKey).Distinct());
+        var earlierByNetwork = (await db.Database.SqlQuery<EarlierListing>($"""
+                SELECT "RangeStart", "RangeEnd", "Status", "EndedAt" FROM "Listings"
+                WHERE "RangeStart" IN (SELECT value FROM json_each({starts}))
+                """).ToListAsync(cancellationToken))
             .ToLookup(l => (l.RangeStart, l.RangeEnd));
         var seen = new HashSet<(string, string)>();
         var added = new List<(int Index, Listing Listing, ListingEventKind Kind)>();
@@ -78,12 +86,13 @@ public sealed class BlocklistService(
             }
             var key = (draft.Network.StartKey, draft.Network.EndKey);
             var earlier = earlierByNetwork[key].ToList();
-            if (!seen.Add(key) || earlier.Any(l => l.Status == ListingStatus.Active))
+            if (!seen.Add(key) || earlier.Any(l => l.Status == nameof(ListingStatus.Active)))
             {
                 results[i] = new ChangeResult(ChangeOutcome.AlreadyListed);
                 continue;
             }
-            var (listing, kind) = NewListing(draft, earlier.Count, earlier.Count(l => l.EndedAt >= now - policy.RelistWindow), now);
+            var recentlyEnded = now.ToUnixTimeMilliseconds() - (long)policy.RelistWindow.TotalMilliseconds;
+            var (listing, kind) = NewListing(draft, earlier.Count, earlier.Count(l => l.EndedAt >= recentlyEnded), now);
             added.Add((i, listing, kind));
         }
         if (added.Count == 0)
@@ -118,7 +127,8 @@ public sealed class BlocklistService(
         {
             results[index] = new ChangeResult(ChangeOutcome.Done, listing);
         }
-        logger.LogInformation("{Actor} listed {Count} networks in one batch", actor.Name, added.Count);
+        // An import logs once, at its end (ImportJobs); a line per batch said the same thing a hundred times.
+        logger.LogDebug("{Actor} listed {Count} networks in one batch", actor.Name, added.Count);
         return results;
     }
 
@@ -238,7 +248,7 @@ public sealed class BlocklistService(
     public async Task<IReadOnlyList<Listing>> ActiveContainingAsync(IPAddress address, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Listings.AsNoTracking().ActiveContaining(address, time.GetUtcNow()).ToListAsync(cancellationToken);
+        return await db.Listings.AsNoTracking().ActiveContainingAsync(address, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>The active listings that list <paramref name="address"/> (no exception masks them), most specific first.</summary>
@@ -380,6 +390,9 @@ public sealed class BlocklistService(
         _ when draft.Evidence.SampleCount < 0 => ListingDraftError.NegativeSampleCount,
         _ => ListingDraftError.None,
     };
+
+    /// <summary>What an import needs to know of a network's earlier listings, as stored (status name, end in Unix milliseconds).</summary>
+    private sealed record EarlierListing(string RangeStart, string RangeEnd, string Status, long? EndedAt);
 
     private static string Show(DateTimeOffset? value) => value?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never";
 }

@@ -29,8 +29,7 @@ public static class ListingExceptionQueries
         bool forChange = false, CancellationToken cancellationToken = default)
     {
         var listings = await (forChange ? db.Listings : db.Listings.AsNoTracking())
-            .ActiveContaining(address, now)
-            .ToListAsync(cancellationToken);
+            .ActiveContainingAsync(address, now, cancellationToken);
         if (listings.Count == 0)
         {
             return listings;

@@ -24,9 +24,14 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
     /// <summary>Addresses freed from range listings that stay listed for the rest (docs/decisions/008).</summary>
     public DbSet<ListingException> ListingExceptions => Set<ListingException>();
 
+    /// <summary>Listings per status and reason, kept by triggers (<see cref="Data.ListingTallies"/>).</summary>
+    public DbSet<ListingTally> ListingTallies => Set<ListingTally>();
+
     public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>Every committed change, in commit order, for the processes that follow the database (written by triggers).</summary>

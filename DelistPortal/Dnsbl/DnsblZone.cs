@@ -65,18 +65,17 @@ public sealed class DnsblZone
 
     public string TemplateFor(ListingReason reason) => Templates[(int)reason];
 
-    /// <summary>The reason as the TXT record says it.</summary>
-    public static string Describe(ListingReason reason) => reason switch
+    private static readonly System.Resources.ResourceManager Strings = new(typeof(Resources.Strings));
+
+    /// <summary>
+    /// The reason as the TXT record says it: the admin area's English wording (Strings.resx, <c>Reason_*</c>) with a
+    /// small first letter, so that the page and the rejection text say the same thing.
+    /// </summary>
+    public static string Describe(ListingReason reason)
     {
-        ListingReason.Spam => "spam",
-        ListingReason.SpamTrap => "mail to spam traps",
-        ListingReason.Phishing => "phishing",
-        ListingReason.Malware => "malware or botnet",
-        ListingReason.OpenRelayOrProxy => "open relay or proxy",
-        ListingReason.Policy => "policy: not a direct mail sender",
-        ListingReason.Manual => "listed by the operator",
-        _ => reason.ToString(),
-    };
+        var text = Strings.GetString($"Reason_{reason}", System.Globalization.CultureInfo.InvariantCulture) ?? reason.ToString();
+        return text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
+    }
 
     public static bool TryCreate(DnsblOptions options, Uri publicBaseUri, DateTimeOffset now, out DnsblZone? zone, out List<string> errors)
     {

@@ -26,8 +26,16 @@ public class GridPageBenchmarks
     public void Setup() => _database = BenchmarkDatabase.OpenOrCreate();
 
     [Benchmark]
-    public Task<ListingPage> FirstPage() => ListingAdminService.QueryPageAsync(_database, Filter, 0, 25, CancellationToken.None);
+    public async Task<ListingPage> FirstPage()
+    {
+        await ListingAdminService.CountViewAsync(_database, Filter, CancellationToken.None);
+        return await ListingAdminService.ReadPageAsync(_database, new ListingPageRequest(Filter, 25), CancellationToken.None);
+    }
 
     [Benchmark]
-    public Task<ListingPage> TenthPage() => ListingAdminService.QueryPageAsync(_database, Filter, 9, 25, CancellationToken.None);
+    public async Task<ListingPage> NextPage()
+    {
+        var first = await ListingAdminService.ReadPageAsync(_database, new ListingPageRequest(Filter, 25), CancellationToken.None);
+        return await ListingAdminService.ReadPageAsync(_database, new ListingPageRequest(Filter, 25) { At = PageAt.Next, From = first.Items[^1] }, CancellationToken.None);
+    }
 }

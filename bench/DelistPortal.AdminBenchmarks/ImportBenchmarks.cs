@@ -80,12 +80,7 @@ public class ImportBenchmarks
     [Benchmark]
     public async Task<ImportResult> Import100kRows()
     {
-        var preview = await ListingImporter.ParseAsync(new MemoryStream(_csv), BenchmarkDatabase.Now, CancellationToken.None);
-        if (preview.Errors.Count > 0)
-        {
-            throw new InvalidOperationException($"Line {preview.Errors[0].Line}: {preview.Errors[0].Kind} {preview.Errors[0].Value}");
-        }
-        var result = await ListingImporter.ImportRowsAsync(_blocklist, preview.Rows, Actor.Admin("bench"), null, null, CancellationToken.None);
+        var result = await ListingImporter.ImportFileAsync(_blocklist, new MemoryStream(_csv), BenchmarkDatabase.Now, Rows, Actor.Admin("bench"), null, null, null, CancellationToken.None);
         if (result.Listed != Rows)
         {
             throw new InvalidOperationException($"Listed {result.Listed} of {Rows} ({result.AlreadyListed} already listed)");

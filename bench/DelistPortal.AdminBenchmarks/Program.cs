@@ -7,32 +7,21 @@ using BenchmarkDotNet.Running;
 using DelistPortal.Admin;
 using DelistPortal.AdminBenchmarks;
 
-// `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time).
-if (args is ["sql", ..])
+// `csv PATH [ROWS]`: writes the operator's file (issue 12: 1,000,000 rows by default, fixed seed).
+if (args is ["csv", var csvPath, ..])
 {
-    var database = BenchmarkDatabase.OpenOrCreate();
-    using var db = database.CreateDbContext();
-    var filter = new ListingFilter { Reason = DelistPortal.Blocklist.ListingReason.Malware, SortBy = ListingSortColumn.Network, Descending = false };
-    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Apply(db.Listings, db).Skip(225).Take(25)));
-    Console.WriteLine(EntityFrameworkQueryableExtensions.ToQueryString(filter.Where(db.Listings, db).Take(1001)));
-    for (var i = 0; i < 3; i++)
-    {
-        var w = Stopwatch.StartNew();
-        _ = filter.Apply(db.Listings, db).Skip(225).Take(25).ToList();
-        var page = w.Elapsed.TotalMilliseconds;
-        w.Restart();
-        _ = filter.Where(db.Listings, db).Take(1001).Count();
-        Console.WriteLine($"page {page:F1} ms, count {w.Elapsed.TotalMilliseconds:F1} ms");
-    }
-    using var cmd = db.Database.GetDbConnection().CreateCommand();
-    db.Database.OpenConnection();
-    cmd.CommandText = "select sqlite_version()";
-    Console.WriteLine(cmd.ExecuteScalar());
-    cmd.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM Listings AS l WHERE l.Reason = 'Malware' ORDER BY l.RangeStart, l.RangeEnd, l.Id LIMIT 25 OFFSET 225";
-    using (var r = cmd.ExecuteReader()) { while (r.Read()) Console.WriteLine(r.GetString(3)); }
+    OperatorCsv.Write(csvPath, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
     return;
 }
 
+// `import PATH [DATABASE]`: imports a CSV file into a new database through the import code, timed by phase.
+if (args is ["import", var importPath, ..])
+{
+    await ImportRun.RunAsync(importPath, args.Length > 2 ? args[2] : null);
+    return;
+}
+
+// `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time).
 if (args is ["latency", ..])
 {
     var database = BenchmarkDatabase.OpenOrCreate();
@@ -47,7 +36,8 @@ if (args is ["latency", ..])
         for (var i = 0; i < count + 10 && (samples.Count < 20 || budget.Elapsed < TimeSpan.FromSeconds(20)); i++)
         {
             var watch = Stopwatch.StartNew();
-            await ListingAdminService.QueryPageAsync(database, filter, i % 10, 25, CancellationToken.None);
+            await ListingAdminService.CountViewAsync(database, filter, CancellationToken.None);
+            await ListingAdminService.ReadPageAsync(database, new ListingPageRequest(filter, 25), CancellationToken.None);
             if (i >= 10)
             {
                 samples.Add(watch.Elapsed.TotalMilliseconds);

@@ -49,7 +49,7 @@ public sealed class ListingsGridTests : AdminComponentTest
         var page = Render<Listings>();
         await page.WaitForAssertionAsync(() => Assert.Single(Rows(page)));
 
-        await page.Find("td button[aria-label='Expand group']").ClickAsync(new MouseEventArgs());
+        await page.Find("td button[aria-label='Show the details of 203.0.113.7']").ClickAsync(new MouseEventArgs());
 
         await page.WaitForAssertionAsync(() => Assert.Contains("test-admin", page.Markup));
         Assert.Contains("Listed", page.Find("[aria-label='History of 203.0.113.7']").TextContent);
@@ -63,7 +63,7 @@ public sealed class ListingsGridTests : AdminComponentTest
         var page = Render<Listings>();
         await page.WaitForAssertionAsync(() => Assert.Single(Rows(page)));
 
-        await page.Find("td button[aria-label='Expand group']").ClickAsync(new MouseEventArgs());
+        await page.Find("td button[aria-label='Show the details of 198.51.100.0/24']").ClickAsync(new MouseEventArgs());
 
         await page.WaitForAssertionAsync(() => Assert.NotEmpty(page.FindAll("tr[data-exception='198.51.100.1']")));
         Assert.Contains("postmaster@sender.example", page.Find("[data-testid=range-exceptions]").TextContent);
@@ -77,7 +77,7 @@ public sealed class ListingsGridTests : AdminComponentTest
         var page = Render<Listings>();
         await page.WaitForAssertionAsync(() => Assert.Single(Rows(page)));
 
-        await page.Find("td button[aria-label='Expand group']").ClickAsync(new MouseEventArgs());
+        await page.Find("td button[aria-label='Show the details of 203.0.113.7']").ClickAsync(new MouseEventArgs());
 
         await page.WaitForAssertionAsync(() => Assert.NotEmpty(page.FindAll("[data-testid=listing-details]")));
         var facts = page.Find("[data-testid=listing-details]").TextContent;
@@ -116,6 +116,73 @@ public sealed class ListingsGridTests : AdminComponentTest
         await using var db = Harness.Database.CreateDbContext();
         Assert.Equal(2, db.ListingEvents.Count(e => e.Kind == DelistPortal.Blocklist.ListingEventKind.Delisted && e.ActorName == "alice" && e.Reason == "Customer fixed the open relay."));
     }
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("fr")]
+    public async Task ThePagerReachesTheLastOfFiveThousandListingsAndWritesNumbersInThePagesLanguage(string language)
+    {
+        var culture = System.Globalization.CultureInfo.GetCultureInfo(language);
+        (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = (culture, culture);
+        string N(int value) => value.ToString("N0", culture);
+        var of = language == "fr" ? "sur" : "of";
+        var networks = await ListManyAsync(5_000);
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Equal($"1–25 {of} {N(5_000)}", PagerText(page)), TimeSpan.FromSeconds(10));
+
+        await PagerButton(page, language == "fr" ? "Dernière page" : "Last page").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.Equal($"{N(4_976)}–{N(5_000)} {of} {N(5_000)}", PagerText(page)), TimeSpan.FromSeconds(10));
+        // Newest first, all listed at the same instant: the last row is the first one listed.
+        Assert.Contains(networks[0], Rows(page)[^1].TextContent);
+        Assert.Equal(25, Rows(page).Count);
+        Assert.True(PagerButton(page, language == "fr" ? "Page suivante" : "Next page").HasAttribute("disabled"));
+
+        await PagerButton(page, language == "fr" ? "Page précédente" : "Previous page").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.Equal($"{N(4_951)}–{N(4_975)} {of} {N(5_000)}", PagerText(page)), TimeSpan.FromSeconds(10));
+        Assert.Contains(networks[25], Rows(page)[^1].TextContent);
+    }
+
+    [Fact]
+    public async Task EveryPageFollowsTheOneBeforeToTheLastRow()
+    {
+        var networks = await ListManyAsync(130);
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Equal("1–25 of 130", PagerText(page)), TimeSpan.FromSeconds(10));
+        var seen = Rows(page).Select(NetworkOf).ToList();
+
+        for (var next = 2; next <= 6; next++)
+        {
+            await PagerButton(page, "Next page").ClickAsync(new MouseEventArgs());
+            var first = (next - 1) * 25 + 1;
+            await page.WaitForAssertionAsync(() => Assert.StartsWith($"{first}–", PagerText(page)), TimeSpan.FromSeconds(10));
+            seen.AddRange(Rows(page).Select(NetworkOf));
+        }
+
+        Assert.Equal("126–130 of 130", PagerText(page));
+        Assert.Equal(Enumerable.Reverse(networks).ToList(), seen);
+    }
+
+    /// <summary>Lists <paramref name="count"/> single addresses in one go (as an import does); returns them in listing order.</summary>
+    private async Task<List<string>> ListManyAsync(int count)
+    {
+        var networks = Enumerable.Range(0, count)
+            .Select(i => new DelistPortal.Blocklist.IpNetwork(new System.Net.IPAddress([11, (byte)(i >> 16), (byte)(i >> 8), (byte)i]), 32)).ToList();
+        for (var offset = 0; offset < count; offset += 1_000)
+        {
+            await Harness.Blocklist.ListManyAsync(networks.Skip(offset).Take(1_000)
+                .Select(n => new DelistPortal.Blocklist.ListingDraft(n, DelistPortal.Blocklist.ListingReason.Spam, "Bulk", DelistPortal.Blocklist.ListingSource.Import) { Permanent = true })
+                .ToList(), DelistPortal.Blocklist.Actor.Admin("alice"), null);
+        }
+        return networks.Select(n => n.ToString()).ToList();
+    }
+
+    private static string PagerText(IRenderedComponent<Listings> page) => page.Find("[data-testid=pager-range]").TextContent.Trim();
+
+    private static IElement PagerButton(IRenderedComponent<Listings> page, string label) => page.Find($"nav.listing-pager button[aria-label='{label}']");
+
+    private static string NetworkOf(IElement row) => row.QuerySelector("td.listing-network")!.TextContent.Trim();
 
     private static IReadOnlyList<IElement> Rows(IRenderedComponent<Listings> page) =>
         page.FindAll("tbody tr.mud-table-row").Where(r => r.TextContent.Contains('.') || r.TextContent.Contains(':')).ToList();

@@ -103,6 +103,76 @@ namespace DelistPortal.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("DelistPortal.Admin.ImportJob", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AlreadyListed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Listed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Refused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RefusedRows")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex(new[] { "State" }, "IX_ImportJobs_Running")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 'Running'");
+
+                    b.ToTable("ImportJobs");
+                });
+
             modelBuilder.Entity("DelistPortal.Api.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -223,6 +293,8 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
                     b.HasIndex("ListedAt");
 
                     b.HasIndex("RangeStart", "RangeEnd")
@@ -230,13 +302,27 @@ namespace DelistPortal.Data.Migrations
                         .HasDatabaseName("IX_Listings_ActiveNetwork")
                         .HasFilter("\"Status\" = 'Active'");
 
-                    b.HasIndex("Reason", "RangeStart");
+                    b.HasIndex("Reason", "ExpiresAt");
+
+                    b.HasIndex("Reason", "ListedAt");
 
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.HasIndex("Status", "ListedAt");
 
+                    b.HasIndex("Reason", "RangeStart", "RangeEnd");
+
+                    b.HasIndex("Reason", "Status", "ListedAt");
+
+                    b.HasIndex("Status", "Reason", "ExpiresAt");
+
                     b.HasIndex("Status", "Reason", "ListedAt");
+
+                    b.HasIndex(new[] { "Status", "RangeStart", "RangeEnd" }, "IX_Listings_EndedNetwork")
+                        .HasFilter("\"Status\" <> 'Active'");
+
+                    b.HasIndex(new[] { "Status", "Reason", "RangeStart", "RangeEnd" }, "IX_Listings_EndedReasonNetwork")
+                        .HasFilter("\"Status\" <> 'Active'");
 
                     b.HasIndex(new[] { "RangeStart", "RangeEnd" }, "IX_Listings_RangeStart_RangeEnd");
 
@@ -452,6 +538,24 @@ namespace DelistPortal.Data.Migrations
                         {
                             t.ExcludeFromMigrations();
                         });
+                });
+
+            modelBuilder.Entity("DelistPortal.Data.ListingTally", b =>
+                {
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Status", "Reason");
+
+                    b.ToTable("ListingTallies", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Delisting.DelistRequest", b =>

@@ -1,0 +1,244 @@
+using System.Data.Common;
+using System.Text;
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
+using DelistPortal.Data;
+using DelistPortal.Hosting;
+using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DelistPortal.Tests.Admin;
+
+/// <summary>
+/// Imports run as jobs: in the background to the end, one at a time across processes that share the database (each
+/// "process" here has its own services and connections on the same file), with a lease that a dead process stops
+/// renewing.
+/// </summary>
+public sealed class ImportJobsTests : IAsyncLifetime
+{
+    private readonly DelistingHarness _harness = new();
+    private readonly List<ImportProcess> _processes = [];
+
+    /// <summary>What the import jobs logged.</summary>
+    internal LogCapture Logs { get; } = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Gate.TrySetResult();
+            await process.Jobs.StopAsync(CancellationToken.None);
+            process.Jobs.Dispose();
+        }
+        _harness.Dispose();
+    }
+
+    [Fact]
+    public async Task AnImportRunsInTheBackgroundToTheEndAndIsRecorded()
+    {
+        var process = Process(gated: false);
+        var staged = await StageAsync(process, 3_000);
+
+        var start = await process.Jobs.StartAsync(Principals.Admin("alice"), staged, 3_000, "192.0.2.1");
+        await process.Jobs.WhenIdleAsync();
+
+        Assert.NotNull(start.Started);
+        var job = await process.Jobs.LatestAsync(Principals.Viewer());
+        Assert.Equal((ImportJobState.Finished, 3_000, 3_000, 0), (job!.State, job.ProcessedRows, job.Listed, job.RefusedCount));
+        Assert.Equal(("alice", "listings.csv"), (job.StartedBy, job.FileName));
+        Assert.False(File.Exists(staged.Path));
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(3_000, await db.Listings.CountAsync(l => l.Source == ListingSource.Import));
+        Assert.Equal(ImportJobState.Finished, (await db.ImportJobs.SingleAsync()).State);
+    }
+
+    [Fact]
+    public async Task ASecondImportIsRefusedWhileOneRunsInThisOrAnotherProcess()
+    {
+        var first = Process(gated: true);
+        var second = Process(gated: false);
+        var running = await first.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(first, 12_000), 12_000, null);
+        Assert.NotNull(running.Started);
+        // The first batch is read and waits at the gate: the import is under way.
+        for (var waited = 0; first.Held.Held == 0 && waited < 200; waited++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, first.Held.Held);
+
+        var fromOther = await second.Jobs.StartAsync(Principals.Admin("bob"), await StageAsync(second, 10), 10, null);
+        var fromSame = await first.Jobs.StartAsync(Principals.Admin("bob"), await StageAsync(first, 10), 10, null);
+
+        Assert.Null(fromOther.Started);
+        Assert.Equal(("alice", ImportJobState.Running), (fromOther.Running!.StartedBy, fromOther.Running.State));
+        Assert.Null(fromSame.Started);
+        var seenByOther = await second.Jobs.LatestAsync(Principals.Viewer());
+        Assert.True(seenByOther is { IsRunning: true, RunsHere: false, StartedBy: "alice" });
+
+        first.Gate.SetResult();
+        await first.Jobs.WhenIdleAsync();
+        var after = await second.Jobs.StartAsync(Principals.Admin("bob"), await StageAsync(second, 10, offset: 20_000), 10, null);
+        await second.Jobs.WhenIdleAsync();
+
+        Assert.NotNull(after.Started);
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(12_010, await db.Listings.CountAsync());
+    }
+
+    [Fact]
+    public async Task AJobWhoseProcessDiedStopsBlockingImportsWhenItsLeaseRunsOut()
+    {
+        var process = Process(gated: false);
+        await using (var db = _harness.Database.CreateDbContext())
+        {
+            db.ImportJobs.Add(new ImportJob
+            {
+                State = ImportJobState.Running, FileName = "big.csv", StartedBy = "carol", Owner = "a process that died",
+                StartedAt = _harness.Clock.GetUtcNow(), LeaseExpiresAt = _harness.Clock.GetUtcNow().AddMinutes(1), TotalRows = 1_000_000, ProcessedRows = 250_000,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var whileLeased = await process.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(process, 10), 10, null);
+        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        var shownAfterExpiry = await process.Jobs.LatestAsync(Principals.Viewer());
+        var afterExpiry = await process.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(process, 10), 10, null);
+        await process.Jobs.WhenIdleAsync();
+
+        Assert.Equal("carol", whileLeased.Running?.StartedBy);
+        Assert.Null(whileLeased.Started);
+        Assert.Equal((ImportJobState.Interrupted, ImportFailure.ProcessStoppedAnswering), (shownAfterExpiry!.State, shownAfterExpiry.Failure));
+        Assert.NotNull(afterExpiry.Started);
+        await using var check = _harness.Database.CreateDbContext();
+        var dead = await check.ImportJobs.SingleAsync(j => j.StartedBy == "carol");
+        Assert.Equal((ImportJobState.Interrupted, ImportFailure.ProcessStoppedAnswering), (dead.State, dead.Failure));
+    }
+
+    [Fact]
+    public async Task TheRunningProcessRenewsItsLeaseAndRecordsProgress()
+    {
+        var process = Process(gated: true);
+        await process.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(process, 12_000), 12_000, null);
+        var started = _harness.Clock.GetUtcNow();
+
+        _harness.Clock.Advance(TimeSpan.FromSeconds(30));
+        process.Gate.SetResult();
+        await process.Jobs.WhenIdleAsync();
+
+        await using var db = _harness.Database.CreateDbContext();
+        var job = await db.ImportJobs.SingleAsync();
+        // Renewed once, after the first batch (the clock had moved past the heartbeat interval).
+        Assert.Equal(started.AddSeconds(30) + new ImportOptions().LeaseDuration, job.LeaseExpiresAt);
+        Assert.Equal((ImportJobState.Finished, 12_000), (job.State, job.Listed));
+    }
+
+    [Fact]
+    public async Task AProcessThatLostItsLeaseStopsImporting()
+    {
+        var process = Process(gated: true);
+        await process.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(process, 25_000), 25_000, null);
+        await using (var db = _harness.Database.CreateDbContext())
+        {
+            // Another process found the lease run out and took over (as if this one had hung).
+            await db.ImportJobs.ExecuteUpdateAsync(set => set.SetProperty(j => j.Owner, "another process"));
+        }
+
+        _harness.Clock.Advance(TimeSpan.FromSeconds(30));
+        process.Gate.SetResult();
+        await process.Jobs.WhenIdleAsync();
+
+        await using var check = _harness.Database.CreateDbContext();
+        Assert.Equal(ImportListedFirstBatchOnly, await check.Listings.CountAsync());
+        Assert.Equal((ImportJobState.Running, "another process"), await check.ImportJobs.Select(j => ValueTuple.Create(j.State, j.Owner)).SingleAsync());
+    }
+
+    [Fact]
+    public async Task StoppingThePortalInterruptsTheImportAndRecordsWhy()
+    {
+        var process = Process(gated: true);
+        await process.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(process, 12_000), 12_000, null);
+
+        await process.Jobs.StopAsync(CancellationToken.None);
+
+        var job = await process.Jobs.LatestAsync(Principals.Viewer());
+        Assert.Equal((ImportJobState.Interrupted, ImportFailure.PortalStopped), (job!.State, job.Failure));
+        // The next start of the portal (or another process) may import at once.
+        var next = Process(gated: false);
+        Assert.NotNull((await next.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(next, 10), 10, null)).Started);
+        await next.Jobs.WhenIdleAsync();
+    }
+
+    [Fact]
+    public async Task AViewerMayStageAndPreviewButNotStartAnImport()
+    {
+        var process = Process(gated: false);
+        var staged = await StageAsync(process, 10);
+
+        await Assert.ThrowsAsync<AdminAccessDeniedException>(() => process.Jobs.StartAsync(Principals.Viewer(), staged, 10, null));
+        process.Jobs.Discard(staged);
+
+        Assert.False(File.Exists(staged.Path));
+    }
+
+    private const int ImportListedFirstBatchOnly = ListingImporter.BatchSize;
+
+    private static async Task<StagedImport> StageAsync(ImportProcess process, int rows, int offset = 0)
+    {
+        var csv = new StringBuilder("network,reason,detail\n");
+        for (var i = offset; i < offset + rows; i++)
+        {
+            csv.Append($"2001:db8:{i >> 16:x}:{i & 0xffff:x}::/64,Spam,row {i}\n");
+        }
+        return await process.Jobs.StageAsync(Principals.Viewer(), new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "listings.csv", null);
+    }
+
+    /// <summary>One process of the portal: its own connections, services and import jobs, on the shared database file.</summary>
+    private ImportProcess Process(bool gated)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!gated)
+        {
+            gate.SetResult();
+        }
+        var held = new ImportGate(gate);
+        var factory = new Factory(_harness.Database.ConnectionString, new DelistPortal.ChangeLog.ChangeLogCommitSignal(() => _harness.Follower), held);
+        var blocklist = new BlocklistService(factory, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance);
+        var jobs = new ImportJobs(factory, blocklist, _harness.Clock, Options.Create(new ImportOptions()),
+            Options.Create(new PortalOptions { DataDirectory = _harness.Database.Folder }), new Microsoft.Extensions.Logging.Logger<ImportJobs>(new Microsoft.Extensions.Logging.LoggerFactory([Logs])));
+        var process = new ImportProcess(jobs, gate, held);
+        _processes.Add(process);
+        return process;
+    }
+
+    private sealed record ImportProcess(ImportJobs Jobs, TaskCompletionSource Gate, ImportGate Held);
+
+    private sealed class Factory(string connectionString, params IInterceptor[] interceptors) : IDbContextFactory<PortalDbContext>
+    {
+        private readonly DbContextOptions<PortalDbContext> _options = new DbContextOptionsBuilder<PortalDbContext>()
+            .UseSqlite(connectionString).AddInterceptors(interceptors).Options;
+
+        public PortalDbContext CreateDbContext() => new(_options);
+    }
+
+    /// <summary>Holds an import's first batch before it writes anything (at its read of earlier listings) until the test opens the gate.</summary>
+    private sealed class ImportGate(TaskCompletionSource gate) : DbCommandInterceptor
+    {
+        public int Held { get; private set; }
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("\"RangeStart\" IN", StringComparison.Ordinal) || command.CommandText.Contains("json_each(@starts", StringComparison.Ordinal))
+            {
+                Held += gate.Task.IsCompleted ? 0 : 1;
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using Bunit;
+using DelistPortal.Admin;
+using DelistPortal.Components.Pages.Admin;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Tests.Components.Admin;
+
+public sealed class ImportPageTests : AdminComponentTest
+{
+    private ImportJobs Jobs => Services.GetRequiredService<ImportJobs>();
+
+    [Fact]
+    public async Task TheImportGoesOnWhenThePageClosesAndThePageShowsItWhenOpenedAgain()
+    {
+        var page = Render<DelistPortal.Components.Pages.Admin.Import>();
+        await UploadAsync(page, Rows(3_000));
+        await page.WaitForAssertionAsync(() => Assert.NotNull(ImportButton(page, "Import 3,000 rows")), TimeSpan.FromSeconds(10));
+
+        await ImportButton(page, "Import 3,000 rows")!.ClickAsync(new MouseEventArgs());
+        // The operator closes the tab at once.
+        await DisposeComponentsAsync();
+        await Jobs.WhenIdleAsync();
+
+        await using (var db = Harness.Database.CreateDbContext())
+        {
+            Assert.Equal(3_000, await db.Listings.CountAsync());
+        }
+        var reopened = Render<DelistPortal.Components.Pages.Admin.Import>();
+        await reopened.WaitForAssertionAsync(() => Assert.Contains(
+            "Import of listings.csv finished: 3,000 listed, 0 already listed (skipped), 0 refused.", reopened.Find("[data-testid=import-job]").TextContent));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Harness.Database.Folder, "imports")));
+    }
+
+    [Fact]
+    public async Task WhileAnotherProcessImportsThePageShowsItsProgressAndTheImportButtonIsOff()
+    {
+        await using (var db = Harness.Database.CreateDbContext())
+        {
+            db.ImportJobs.Add(new ImportJob
+            {
+                State = ImportJobState.Running, FileName = "big.csv", StartedBy = "carol", Owner = "another process",
+                StartedAt = Harness.Clock.GetUtcNow(), LeaseExpiresAt = Harness.Clock.GetUtcNow().AddMinutes(1), TotalRows = 1_000_000, ProcessedRows = 250_000,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var page = Render<DelistPortal.Components.Pages.Admin.Import>();
+        await page.WaitForAssertionAsync(() => Assert.Contains("Importing big.csv, started by carol", page.Markup));
+        Assert.Contains("250,000 of 1,000,000 rows imported", page.Find("[data-testid=import-progress]").TextContent);
+        await UploadAsync(page, Rows(10));
+
+        await page.WaitForAssertionAsync(() => Assert.NotNull(ImportButton(page, "Import 10 rows")), TimeSpan.FromSeconds(10));
+        Assert.True(ImportButton(page, "Import 10 rows")!.HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task ThePreviewCountsEveryRowAndShowsTheFirstErrorsWithTheirLines()
+    {
+        var csv = new StringBuilder(Rows(1_500));
+        csv.Append("10.0.0.1,Spam,private\n");
+        var page = Render<DelistPortal.Components.Pages.Admin.Import>();
+
+        await UploadAsync(page, csv.ToString());
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("listings.csv: 1,500 rows can be imported, 1 rows have errors.", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains("Line 1,502:", page.Markup);
+    }
+
+    private static string Rows(int count)
+    {
+        var csv = new StringBuilder("network,reason,detail\n");
+        for (var i = 0; i < count; i++)
+        {
+            csv.Append($"2001:db8:{i >> 16:x}:{i & 0xffff:x}::/64,Spam,row {i}\n");
+        }
+        return csv.ToString();
+    }
+
+    private static Task UploadAsync(IRenderedComponent<DelistPortal.Components.Pages.Admin.Import> page, string csv)
+    {
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(Encoding.UTF8.GetBytes(csv), "listings.csv", contentType: "text/csv"));
+        return Task.CompletedTask;
+    }
+
+    private static AngleSharp.Dom.IElement? ImportButton(IRenderedComponent<DelistPortal.Components.Pages.Admin.Import> page, string text) =>
+        page.FindAll("button").FirstOrDefault(b => b.TextContent.Trim() == text);
+}

@@ -1,0 +1,441 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using System.Text.Json;
+using DelistPortal.Blocklist;
+using DelistPortal.Data;
+using DelistPortal.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DelistPortal.Admin;
+
+/// <summary>What the Import page shows of an import job.</summary>
+public sealed record ImportJobView(
+    int Id,
+    ImportJobState State,
+    string FileName,
+    string StartedBy,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    int TotalRows,
+    int ProcessedRows,
+    int Listed,
+    int AlreadyListed,
+    int RefusedCount,
+    IReadOnlyList<ImportError> Refused,
+    string? Failure,
+    bool RunsHere)
+{
+    public bool IsRunning => State == ImportJobState.Running;
+}
+
+/// <param name="Started">The job started, or null when another import is running (<paramref name="Running"/>).</param>
+public sealed record ImportStart(ImportJobView? Started, ImportJobView? Running);
+
+/// <summary>A file uploaded for an import, kept in the data folder until its import ends (or it is discarded).</summary>
+public sealed record StagedImport(string Path, string FileName);
+
+/// <summary>
+/// Runs CSV imports in the background, one at a time across every process that shares the database: the job is a row
+/// (<see cref="ImportJob"/>) that only one can hold as Running, with a lease its process renews. The import goes on
+/// when the page that started it closes; the page (any page, in any process) reads the running or last job, and this
+/// process's pages also hear of its progress as it happens. Memory: the file is read as a stream, and the import's
+/// connection (with its larger page cache) is closed when the job ends.
+/// </summary>
+public sealed class ImportJobs(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    BlocklistService blocklist,
+    TimeProvider time,
+    IOptions<ImportOptions> options,
+    IOptions<PortalOptions> portal,
+    ILogger<ImportJobs> logger,
+    Metrics.PortalMetrics? metrics = null) : IHostedService, IDisposable
+{
+    private readonly string _owner = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 128);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lock = new();
+    private Running? _running;
+
+    /// <summary>Progress of the job this process runs (at most a few times a second), and its end.</summary>
+    public event Action<ImportJobView>? Changed;
+
+    private ImportOptions Options => options.Value;
+
+    private string StagingFolder => Path.Combine(portal.Value.DataDirectoryPath, "imports");
+
+    /// <summary>Copies an upload to the data folder, reporting the bytes copied.</summary>
+    public async Task<StagedImport> StageAsync(ClaimsPrincipal caller, Stream upload, string fileName, IProgress<long>? copied, CancellationToken cancellationToken = default)
+    {
+        AdminAccess.RequireReader(caller);
+        Directory.CreateDirectory(StagingFolder);
+        var path = Path.Combine(StagingFolder, $"{Guid.NewGuid():N}.csv");
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = await upload.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+                copied?.Report(total);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        var name = Path.GetFileName(fileName);
+        return new StagedImport(path, name.Length > ImportJob.MaxFileNameLength ? name[..ImportJob.MaxFileNameLength] : name);
+    }
+
+    /// <summary>Deletes an uploaded file that will not be imported (a new file was chosen, the page closed).</summary>
+    public void Discard(StagedImport? staged)
+    {
+        lock (_lock)
+        {
+            if (staged is null || _running?.File == staged.Path)
+            {
+                return;
+            }
+        }
+        TryDelete(staged.Path);
+    }
+
+    /// <summary>
+    /// Starts importing a staged file in the background, unless another import is running in any process; a job whose
+    /// lease ran out (its process died) is marked interrupted and no longer counts.
+    /// </summary>
+    public async Task<ImportStart> StartAsync(ClaimsPrincipal caller, StagedImport staged, int totalRows, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        var actor = AdminAccess.RequireWriter(caller);
+        var now = time.GetUtcNow();
+        ImportJob job;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the check and the claim are one write, as another process sees it.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await db.ImportJobs.FirstOrDefaultAsync(j => j.State == ImportJobState.Running, cancellationToken) is { } current)
+            {
+                if (current.LeaseExpiresAt > now)
+                {
+                    return new ImportStart(null, View(current));
+                }
+                Interrupt(current, now, ImportFailure.ProcessStoppedAnswering);
+                logger.LogWarning("Import {Id} of {File} was left running by a process that stopped answering; marked interrupted", current.Id, current.FileName);
+                // Written before the new job: the unique index allows one Running row.
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            job = new ImportJob
+            {
+                State = ImportJobState.Running,
+                FileName = staged.FileName,
+                StartedBy = actor.Name,
+                ClientAddress = clientAddress,
+                StartedAt = now,
+                Owner = _owner,
+                LeaseExpiresAt = now + Options.LeaseDuration,
+                TotalRows = totalRows,
+            };
+            db.ImportJobs.Add(job);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (PortalDbContext.IsUniqueViolation(ex))
+            {
+                // Another process claimed the slot between our check and our write.
+                await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var winner = await fresh.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.State == ImportJobState.Running, cancellationToken);
+                return new ImportStart(null, winner is null ? null : View(winner));
+            }
+        }
+
+        var running = new Running(job, staged.Path, actor, clientAddress);
+        lock (_lock)
+        {
+            _running = running;
+        }
+        running.Task = Task.Run(() => RunAsync(running), CancellationToken.None);
+        return new ImportStart(running.View(), null);
+    }
+
+    /// <summary>The running import (this process's live, another's as of its last heartbeat), else the last one; null before the first.</summary>
+    public async Task<ImportJobView?> LatestAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        AdminAccess.RequireReader(caller);
+        lock (_lock)
+        {
+            if (_running is { } running)
+            {
+                return running.View();
+            }
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.ImportJobs.AsNoTracking().OrderByDescending(j => j.Id).FirstOrDefaultAsync(cancellationToken);
+        if (job is { State: ImportJobState.Running } && job.LeaseExpiresAt <= time.GetUtcNow())
+        {
+            // Nobody renews it: show it as what it is; the next start records it.
+            Interrupt(job, job.LeaseExpiresAt, ImportFailure.ProcessStoppedAnswering);
+        }
+        return job is null ? null : View(job) with { RunsHere = false };
+    }
+
+    /// <summary>Waits for this process's running import, if any, to end. For tests and shutdown.</summary>
+    internal Task WhenIdleAsync()
+    {
+        lock (_lock)
+        {
+            return _running?.Task ?? Task.CompletedTask;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Uploads older than a day were never imported (the page closed mid-preview, the process died).
+        try
+        {
+            if (Directory.Exists(StagingFolder))
+            {
+                foreach (var file in Directory.EnumerateFiles(StagingFolder, "*.csv"))
+                {
+                    if (File.GetLastWriteTimeUtc(file) < time.GetUtcNow().UtcDateTime.AddDays(-1))
+                    {
+                        TryDelete(file);
+                    }
+                }
+            }
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning(ex, "Could not clear old uploads in {Folder}", StagingFolder);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The portal stops: the running import stops after its current batch and is recorded as interrupted.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await WhenIdleAsync().WaitAsync(cancellationToken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    // Cancelled, not disposed: the host may still call StopAsync after disposing the container (a test host that
+    // failed to start, or is disposed without being stopped), and a token source without a timer holds nothing.
+    public void Dispose() => _stopping.Cancel();
+
+    private async Task RunAsync(Running running)
+    {
+        var job = running.Job;
+        var watch = Stopwatch.StartNew();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        try
+        {
+            await using var connection = await OpenImportConnectionAsync(cancel.Token);
+            await using var file = new FileStream(running.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            // The lease was taken (or last renewed) at this instant.
+            var lastBeat = job.StartedAt;
+            var counted = 0;
+            async Task AfterBatchAsync(ImportProgress progress, CancellationToken cancellationToken)
+            {
+                metrics?.RowsImported(progress.Done - counted);
+                counted = progress.Done;
+                running.Progress(progress);
+                Changed?.Invoke(running.View());
+                if (time.GetUtcNow() - lastBeat >= Options.HeartbeatInterval)
+                {
+                    lastBeat = time.GetUtcNow();
+                    await BeatAsync(running, cancel);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+            var result = await ListingImporter.ImportFileAsync(blocklist, file, job.StartedAt, job.TotalRows, running.Actor, running.ClientAddress, connection, AfterBatchAsync, cancel.Token);
+            running.Finish(result);
+            await RecordEndAsync(running, ImportJobState.Finished, null);
+            logger.LogInformation("{Actor} imported {File}: {Listed} listed, {AlreadyListed} already listed, {Refused} refused, in {Seconds:0.0} s",
+                job.StartedBy, job.FileName, result.Listed, result.AlreadyListed, result.RefusedCount, watch.Elapsed.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (running.LeaseLost)
+        {
+            logger.LogWarning("Import {Id} of {File} stopped: another process took it over after its lease ran out", job.Id, job.FileName);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            await RecordEndAsync(running, ImportJobState.Interrupted, ImportFailure.PortalStopped);
+            logger.LogWarning("Import {Id} of {File} interrupted by the portal stopping after {Rows} rows", job.Id, job.FileName, running.View().ProcessedRows);
+        }
+        catch (Exception ex)
+        {
+            await RecordEndAsync(running, ImportJobState.Failed, ImportFailure.Error);
+            logger.LogError(ex, "Import {Id} of {File} failed after {Rows} rows", job.Id, job.FileName, running.View().ProcessedRows);
+        }
+        finally
+        {
+            TryDelete(running.File);
+            lock (_lock)
+            {
+                _running = null;
+            }
+            Changed?.Invoke(running.View());
+        }
+    }
+
+    /// <summary>The import's own connection: not pooled, so its page cache goes when it closes.</summary>
+    private async Task<SqliteConnection> OpenImportConnectionAsync(CancellationToken cancellationToken)
+    {
+        string connectionString;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            connectionString = db.Database.GetConnectionString()!;
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        // A larger page cache: an import's networks land all over the address indexes. Commits without a sync (WAL
+        // keeps the database whole; a crash can lose the last batches, which the interrupted job's operator imports
+        // again) and fewer, larger checkpoints: on a disk that syncs in milliseconds these were most of the wait.
+        pragma.CommandText = $"PRAGMA cache_size = -{Options.PageCacheMegabytes * 1024}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Records the progress and renews the lease; if another process holds the job now, stops this one.</summary>
+    private async Task BeatAsync(Running running, CancellationTokenSource cancel)
+    {
+        try
+        {
+            var view = running.View();
+            var now = time.GetUtcNow();
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var updated = await db.ImportJobs
+                .Where(j => j.Id == running.Job.Id && j.Owner == _owner && j.State == ImportJobState.Running)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(j => j.LeaseExpiresAt, now + Options.LeaseDuration)
+                    .SetProperty(j => j.ProcessedRows, view.ProcessedRows)
+                    .SetProperty(j => j.Listed, view.Listed)
+                    .SetProperty(j => j.AlreadyListed, view.AlreadyListed)
+                    .SetProperty(j => j.Refused, view.RefusedCount), CancellationToken.None);
+            if (updated == 0)
+            {
+                running.LeaseLost = true;
+                await cancel.CancelAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next beat tries again; the lease is longer than two beats.
+            logger.LogWarning(ex, "Could not record the progress of import {Id}", running.Job.Id);
+        }
+    }
+
+    private async Task RecordEndAsync(Running running, ImportJobState state, string? failure)
+    {
+        running.End(state, time.GetUtcNow(), failure);
+        var job = running.Job;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.ImportJobs
+                .Where(j => j.Id == job.Id && j.Owner == _owner)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(j => j.State, job.State)
+                    .SetProperty(j => j.FinishedAt, job.FinishedAt)
+                    .SetProperty(j => j.ProcessedRows, job.ProcessedRows)
+                    .SetProperty(j => j.Listed, job.Listed)
+                    .SetProperty(j => j.AlreadyListed, job.AlreadyListed)
+                    .SetProperty(j => j.Refused, job.Refused)
+                    .SetProperty(j => j.RefusedRows, job.RefusedRows)
+                    .SetProperty(j => j.Failure, job.Failure), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The lease runs out and the next start marks it interrupted.
+            logger.LogError(ex, "Could not record the end of import {Id}", job.Id);
+        }
+    }
+
+    private static void Interrupt(ImportJob job, DateTimeOffset at, string failure)
+    {
+        job.State = ImportJobState.Interrupted;
+        job.FinishedAt = at;
+        job.Failure = failure;
+    }
+
+    private static ImportJobView View(ImportJob job) => new(job.Id, job.State, job.FileName, job.StartedBy, job.StartedAt, job.FinishedAt,
+        job.TotalRows, job.ProcessedRows, job.Listed, job.AlreadyListed, job.Refused,
+        job.RefusedRows is null ? [] : JsonSerializer.Deserialize<List<ImportError>>(job.RefusedRows) ?? [], job.Failure, RunsHere: false);
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning(ex, "Could not delete the uploaded file {File}", path);
+        }
+    }
+
+    /// <summary>The job this process runs, updated as batches complete.</summary>
+    private sealed class Running(ImportJob job, string file, Actor actor, string? clientAddress)
+    {
+        private readonly Lock _lock = new();
+        private IReadOnlyList<ImportError> _refused = [];
+
+        public ImportJob Job { get; } = job;
+
+        public string File { get; } = file;
+
+        public Actor Actor { get; } = actor;
+
+        public string? ClientAddress { get; } = clientAddress;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        public bool LeaseLost { get; set; }
+
+        public void Progress(ImportProgress progress)
+        {
+            lock (_lock)
+            {
+                (Job.ProcessedRows, Job.Listed, Job.AlreadyListed, Job.Refused) = (progress.Done, progress.Listed, progress.AlreadyListed, progress.Refused);
+            }
+        }
+
+        public void Finish(ImportResult result)
+        {
+            lock (_lock)
+            {
+                (Job.Listed, Job.AlreadyListed, Job.Refused) = (result.Listed, result.AlreadyListed, result.RefusedCount);
+                Job.ProcessedRows = result.Listed + result.AlreadyListed + result.RefusedCount;
+                _refused = result.Refused;
+                Job.RefusedRows = result.Refused.Count == 0 ? null : JsonSerializer.Serialize(result.Refused);
+            }
+        }
+
+        public void End(ImportJobState state, DateTimeOffset at, string? failure)
+        {
+            lock (_lock)
+            {
+                (Job.State, Job.FinishedAt, Job.Failure) = (state, at, failure);
+            }
+        }
+
+        public ImportJobView View()
+        {
+            lock (_lock)
+            {
+                var job = Job;
+                return new ImportJobView(job.Id, job.State, job.FileName, job.StartedBy, job.StartedAt, job.FinishedAt, job.TotalRows,
+                    job.ProcessedRows, job.Listed, job.AlreadyListed, job.Refused, _refused, job.Failure, RunsHere: true);
+            }
+        }
+    }
+}

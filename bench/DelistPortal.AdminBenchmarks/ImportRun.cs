@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
+using DelistPortal.Blocklist.Index;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DelistPortal.AdminBenchmarks;
+
+/// <summary>
+/// Imports a CSV file into a new, empty database (a new operator's first import) through the code the Import page
+/// runs, with the lookup index following as in the app, and prints how long each part took.
+/// </summary>
+public static class ImportRun
+{
+    public static async Task RunAsync(string csvPath, string? databaseFile)
+    {
+        databaseFile ??= Path.Combine(Path.GetTempPath(), "delistportal-import-run", "portal.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(databaseFile)!);
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(databaseFile)!, Path.GetFileName(databaseFile) + "*"))
+        {
+            File.Delete(file);
+        }
+        var time = TimeProvider.System;
+        var index = new BlocklistIndex(time);
+        DelistPortal.ChangeLog.ChangeLogFollower? follower = null;
+        // IMPORT_WITHOUT_INDEX=1: the database alone (the lookup index not following), to see what each costs.
+        var withIndex = Environment.GetEnvironmentVariable("IMPORT_WITHOUT_INDEX") != "1";
+        var database = withIndex ? new BenchmarkDatabase(databaseFile, new DelistPortal.ChangeLog.ChangeLogCommitSignal(() => follower)) : new BenchmarkDatabase(databaseFile);
+        using (var db = database.CreateDbContext())
+        {
+            db.Database.OpenConnection();
+            db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            db.Database.Migrate();
+        }
+        if (withIndex)
+        {
+            follower = new DelistPortal.ChangeLog.ChangeLogFollower(database, [new ListingIndexFollower(database, index, time)],
+                Options.Create(new DelistPortal.ChangeLog.ChangeLogOptions()), NullLogger<DelistPortal.ChangeLog.ChangeLogFollower>.Instance);
+            await follower.LoadAsync();
+        }
+        var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), time, NullLogger<BlocklistService>.Instance);
+
+        var total = Stopwatch.StartNew();
+        var watch = Stopwatch.StartNew();
+        ImportPreview preview;
+        await using (var csv = File.OpenRead(csvPath))
+        {
+            preview = await ListingImporter.PreviewFileAsync(csv, time.GetUtcNow(), CancellationToken.None);
+        }
+        Console.WriteLine($"preview: {preview.RowCount:N0} rows, {preview.ErrorCount:N0} errors in {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
+        // As the Import page runs it: staged in the data folder, then the background job.
+        var jobs = new ImportJobs(database, blocklist, time, Options.Create(new ImportOptions()),
+            Options.Create(new DelistPortal.Hosting.PortalOptions { DataDirectory = Path.GetDirectoryName(databaseFile)! }), NullLogger<ImportJobs>.Instance);
+        var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
+        StagedImport staged;
+        await using (var csv = File.OpenRead(csvPath))
+        {
+            staged = await jobs.StageAsync(admin, csv, Path.GetFileName(csvPath), null);
+        }
+        Console.WriteLine($"stage: {watch.Elapsed.TotalSeconds:F2} s");
+        watch.Restart();
+        var gcBefore = GC.CollectionCount(2);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        await jobs.StartAsync(admin, staged, preview.RowCount, null);
+        await jobs.WhenIdleAsync();
+        var job = await jobs.LatestAsync(admin);
+        Console.WriteLine($"import job: {job!.State}, {job.Listed:N0} listed, {job.AlreadyListed:N0} already, {job.RefusedCount:N0} refused in {watch.Elapsed.TotalSeconds:F2} s, CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F2} s ({GC.CollectionCount(2) - gcBefore} gen-2 GCs)");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Console.WriteLine($"managed heap after the import: {GC.GetTotalMemory(true) / 1024 / 1024:N0} MiB (index {index.EstimatedBytes / 1024 / 1024:N0} MiB); working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024:N0} MiB");
+        Console.WriteLine($"total {total.Elapsed.TotalSeconds:F2} s; index holds {index.Count:N0}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+    }
+}

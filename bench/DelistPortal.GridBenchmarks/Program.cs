@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+// The admin area as issue 12's operator meets it: the Release build of the portal in Chromium, their 1,000,000-row file
+// imported through the Import page into a new portal, then the listings grid, timed from the user's action to the rows
+// rendered (the page's own clock: the action is dispatched in the page and the time taken once the rows are in the DOM
+// and a frame has been drawn), with the server's share (the grid's services, as the page measured them) beside it.
+//
+//   dotnet build -c Release DelistPortal && dotnet run -c Release --project bench/DelistPortal.GridBenchmarks -- \
+//       --csv /tmp/op-1m.csv --data /tmp/grid-bench [--tries 20]
+//
+// The CSV comes from `DelistPortal.AdminBenchmarks csv PATH` (fixed seed). An existing data folder is reused (no import).
+var options = Options.Parse(args);
+var repository = FindRepository();
+var portalDll = Path.Combine(repository, "DelistPortal", "bin", "Release", "net10.0", "DelistPortal.dll");
+if (!File.Exists(portalDll))
+{
+    Console.Error.WriteLine($"Build the portal first: dotnet build -c Release DelistPortal ({portalDll} is missing)");
+    return 1;
+}
+var fresh = !File.Exists(Path.Combine(options.Data, "portal.db"));
+Directory.CreateDirectory(options.Data);
+Console.WriteLine($"Load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+
+await using var portal = await Portal.StartAsync(portalDll, options.Data);
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+    Headless = true,
+    Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 }, Locale = "en-GB" });
+var page = await context.NewPageAsync();
+page.SetDefaultTimeout(120_000);
+await SignInAsync(page, portal);
+
+if (fresh)
+{
+    await ImportAsync(page, portal, options.Csv ?? throw new InvalidOperationException("A new data folder needs --csv FILE to import."));
+}
+
+await page.GotoAsync(new Uri(portal.Root, "admin/listings").AbsoluteUri);
+await page.Locator("[data-interactive='true']").WaitForAsync();
+await page.Locator("nav.listing-pager[data-load='1']").WaitForAsync();
+var results = new List<(string View, List<double> Browser, List<double> Server)>();
+var targets = Targets.From(options.Csv);
+
+async Task Time(string view, int tries, Func<int, Task<Func<string>>> arrange)
+{
+    var (browserTimes, serverTimes) = (new List<double>(), new List<double>());
+    for (var i = 0; i < tries + 2; i++)
+    {
+        var action = await arrange(i);
+        var (ms, server) = await MeasureAsync(page, action());
+        if (i >= 2)
+        {
+            // The first two of each view warm it up (a new sort's index pages, JIT).
+            browserTimes.Add(ms);
+            serverTimes.Add(server);
+        }
+    }
+    results.Add((view, browserTimes, serverTimes));
+    Console.WriteLine($"{view,-34} p50 {Percentile(browserTimes, 0.5),7:F1} ms  p95 {Percentile(browserTimes, 0.95),7:F1} ms   server p50 {Percentile(serverTimes, 0.5),6:F1} ms  p95 {Percentile(serverTimes, 0.95),6:F1} ms");
+}
+
+string Click(string selector) => $"document.querySelector({Js(selector)}).click()";
+
+// Pages: next then first, again and again; the last page, then back to the first.
+var tries = options.Tries;
+await Time("next page", tries, async _ => { await ResetAsync(page); return () => Click("nav.listing-pager button[aria-label='Next page']"); });
+await Time("first page (from the second)", tries, async _ =>
+{
+    await ResetAsync(page);
+    await ActAsync(page, Click("nav.listing-pager button[aria-label='Next page']"));
+    return () => Click("nav.listing-pager button[aria-label='First page']");
+});
+await Time("last page", tries, async _ => { await ResetAsync(page); return () => Click("nav.listing-pager button[aria-label='Last page']"); });
+await Time("previous page (from the last)", tries, async _ =>
+{
+    await ResetAsync(page);
+    await ActAsync(page, Click("nav.listing-pager button[aria-label='Last page']"));
+    return () => Click("nav.listing-pager button[aria-label='Previous page']");
+});
+foreach (var column in new[] { "IP / range", "Reason", "Listed at (UTC)", "Expires (UTC)", "Status" })
+{
+    await ResetAsync(page);
+    // Each click turns the sort: up, down, off.
+    await Time($"sort by {column}", tries, _ => Task.FromResult(() =>
+        $"([...document.querySelectorAll('th')].find(th => th.textContent.trim().startsWith({Js(column)})).querySelector('.sortable-column-header') ?? [...document.querySelectorAll('th')].find(th => th.textContent.trim().startsWith({Js(column)})).querySelector('.column-options button')).click()"));
+}
+await ResetAsync(page);
+await Time("reason filter", tries, async i => await OpenSelectAsync(page, "Reason", i % 2 == 0 ? "Malware or botnet" : "Phishing"));
+await ResetAsync(page);
+await Time("status filter", tries, async i => await OpenSelectAsync(page, "Status", i % 2 == 0 ? "Expired" : "Active"));
+await ResetAsync(page);
+await Time("IP inside a range (Enter)", tries, i => Task.FromResult(() => Search(targets.AddressesInRanges[i % targets.AddressesInRanges.Count])));
+await ResetAsync(page);
+await Time("free text, selective", tries, i => Task.FromResult(() => Search(targets.Texts[i % targets.Texts.Count])));
+await ResetAsync(page);
+await Time("free text, common", tries, i => Task.FromResult(() => Search(i % 2 == 0 ? "spam traps" : "relay tested")));
+
+Console.WriteLine();
+Console.WriteLine($"Load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine("| view | p50 | p95 | server p50 | server p95 | tries |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var (view, browserTimes, serverTimes) in results)
+{
+    Console.WriteLine($"| {view} | {Percentile(browserTimes, 0.5):F0} ms | {Percentile(browserTimes, 0.95):F0} ms | {Percentile(serverTimes, 0.5):F1} ms | {Percentile(serverTimes, 0.95):F1} ms | {browserTimes.Count} |");
+}
+return 0;
+
+static string Search(string text) =>
+    "(() => { const input = document.querySelector('input.mud-input-root[type=text]'); " +
+    $"input.value = {Js(text)}; input.dispatchEvent(new Event('input', {{ bubbles: true }})); " +
+    "input.dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter', bubbles: true })); })()";
+
+static string Js(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
+
+// Runs an action in the page and waits until the grid has rendered the page it loaded (its pager's data-load changes
+// in the same render as the rows) and a frame has been drawn; returns the page's time for that and the server's.
+static async Task<(double Browser, double Server)> MeasureAsync(IPage page, string action)
+{
+    var ms = await page.EvaluateAsync<double>($$"""
+        async () => {
+            const pager = () => document.querySelector('nav.listing-pager');
+            const before = pager().getAttribute('data-load');
+            const t0 = performance.now();
+            {{action}};
+            await new Promise((resolve, reject) => {
+                const timeout = setTimeout(() => reject(new Error('no new page within 60 s')), 60000);
+                const check = () => { if (pager() && pager().getAttribute('data-load') !== before) { clearTimeout(timeout); observer.disconnect(); resolve(); return true; } return false; };
+                const observer = new MutationObserver(check);
+                observer.observe(document.body, { attributes: true, subtree: true, childList: true });
+                check();
+            });
+            await new Promise(resolve => requestAnimationFrame(() => resolve()));
+            return performance.now() - t0;
+        }
+        """);
+    var server = double.Parse(await page.Locator("nav.listing-pager").GetAttributeAsync("data-server-ms") ?? "0", CultureInfo.InvariantCulture);
+    return (ms, server);
+}
+
+static Task ActAsync(IPage page, string action) => MeasureAsync(page, action);
+
+// Back to the grid's first view: active listings, newest first, no search.
+static async Task ResetAsync(IPage page)
+{
+    if (page.Url.EndsWith("/admin/listings", StringComparison.Ordinal) && await page.Locator("nav.listing-pager").GetAttributeAsync("data-load") is "1")
+    {
+        return;
+    }
+    await page.GotoAsync(page.Url.Split('?')[0]);
+    await page.Locator("[data-interactive='true']").WaitForAsync();
+    await page.Locator("nav.listing-pager[data-load='1']").WaitForAsync();
+}
+
+// Opens a MudSelect by its label; the timed action is the click on the option.
+static async Task<Func<string>> OpenSelectAsync(IPage page, string label, string option)
+{
+    await page.Locator(".mud-select").Filter(new() { HasText = label }).First.ClickAsync();
+    var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First;
+    await item.WaitForAsync();
+    return () => $"[...document.querySelectorAll('.mud-popover-open .mud-list-item')].find(e => e.textContent.trim() === {Js(option)}).click()";
+}
+
+static async Task SignInAsync(IPage page, Portal portal)
+{
+    if (await portal.SetupLinkAsync() is { } setup)
+    {
+        await page.GotoAsync(setup);
+        await page.GetByLabel("User name").FillAsync("bench");
+        await page.GetByLabel("Email").FillAsync("bench@operator.example");
+        await page.GetByLabel("Password").FillAsync("bench-password-12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the admin account" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+    }
+    await page.GotoAsync(new Uri(portal.Root, "admin/signin").AbsoluteUri);
+    await page.GetByLabel("User name").FillAsync("bench");
+    await page.GetByLabel("Password").FillAsync("bench-password-12");
+    await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+}
+
+// The operator's import: upload and check (until the Import button offers the rows), then the import job to its end.
+static async Task ImportAsync(IPage page, Portal portal, string csv)
+{
+    await page.GotoAsync(new Uri(portal.Root, "admin/import").AbsoluteUri);
+    await page.Locator("[data-interactive='true']").WaitForAsync();
+    var watch = Stopwatch.StartNew();
+    await page.Locator("input[type=file]").SetInputFilesAsync(csv);
+    var button = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Import [0-9,]+ rows$") });
+    await button.WaitForAsync(new() { Timeout = 1_800_000 });
+    var preview = watch.Elapsed;
+    Console.WriteLine($"upload + preview: {preview.TotalSeconds:F1} s ({await button.TextContentAsync()})");
+    watch.Restart();
+    await button.ClickAsync();
+    // The page answers while the job runs: time a click on the menu meanwhile.
+    await page.Locator("[data-testid=import-job][data-state=Running]").WaitForAsync();
+    var responsive = Stopwatch.StartNew();
+    await page.GetByRole(AriaRole.Link, new() { Name = "Blocklist" }).First.HoverAsync();
+    Console.WriteLine($"the page answered a hover during the import in {responsive.Elapsed.TotalMilliseconds:F0} ms");
+    await page.Locator("[data-testid=import-job][data-state=Finished]").WaitForAsync(new() { Timeout = 3_600_000 });
+    Console.WriteLine($"import job: {watch.Elapsed.TotalSeconds:F1} s — {await page.Locator("[data-testid=import-job]").TextContentAsync()}");
+    Console.WriteLine(portal.Output.Split('\n').LastOrDefault(l => l.Contains(" imported ", StringComparison.Ordinal)) ?? "");
+}
+
+static string FindRepository()
+{
+    var folder = new DirectoryInfo(AppContext.BaseDirectory);
+    while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "DelistPortal.sln")))
+    {
+        folder = folder.Parent;
+    }
+    return folder?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+}
+
+internal sealed record Options(string? Csv, string Data, int Tries)
+{
+    public static Options Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new Options(Value("--csv"), Value("--data") ?? Path.Combine(Path.GetTempPath(), "delistportal-grid-bench"),
+            int.Parse(Value("--tries") ?? "20", CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>What to search for, taken from the operator's file: addresses inside its /25 ranges, and case numbers.</summary>
+internal sealed record Targets(List<string> AddressesInRanges, List<string> Texts)
+{
+    public static Targets From(string? csv)
+    {
+        var (addresses, texts) = (new List<string>(), new List<string>());
+        if (csv is not null)
+        {
+            foreach (var line in File.ReadLines(csv).Skip(1).Take(200_000))
+            {
+                var network = line[..line.IndexOf(',')];
+                if (network.EndsWith("/25", StringComparison.Ordinal) && addresses.Count < 10)
+                {
+                    var parts = network[..^3].Split('.');
+                    addresses.Add($"{parts[0]}.{parts[1]}.{parts[2]}.{int.Parse(parts[3], CultureInfo.InvariantCulture) + 77}");
+                }
+                if (Regex.Match(line, @"\(case (\d+)\)") is { Success: true } match && texts.Count < 10 && line.GetHashCode() % 7 == 0)
+                {
+                    texts.Add($"case {match.Groups[1].Value})");
+                }
+            }
+        }
+        return new Targets(addresses.Count > 0 ? addresses : ["198.51.100.77"], texts.Count > 0 ? texts : ["spam"]);
+    }
+}
+
+/// <summary>The Release portal as its own process on a free port, with the data folder given.</summary>
+internal sealed class Portal : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process _process = null!;
+
+    public Uri Root { get; private init; } = null!;
+
+    public string Output => string.Join('\n', _output);
+
+    public static async Task<Portal> StartAsync(string dll, string data)
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var portal = new Portal { Root = new Uri($"http://127.0.0.1:{port}/") };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+                 {
+                     dll, "--urls", portal.Root.AbsoluteUri.TrimEnd('/'), "--Portal:DataDirectory", data, "--Portal:PublicBaseUrl", portal.Root.AbsoluteUri,
+                     "--Portal:SeedDemoData", "false", "--Dnsbl:Port", "0",
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        portal._process = Process.Start(start)!;
+        portal._process.OutputDataReceived += (_, line) => portal._output.Enqueue(line.Data ?? "");
+        portal._process.ErrorDataReceived += (_, line) => portal._output.Enqueue(line.Data ?? "");
+        portal._process.BeginOutputReadLine();
+        portal._process.BeginErrorReadLine();
+        using var client = new HttpClient { BaseAddress = portal.Root, Timeout = TimeSpan.FromSeconds(5) };
+        for (var deadline = DateTime.UtcNow.AddMinutes(5); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            try
+            {
+                if ((await client.GetAsync("health/ready")).IsSuccessStatusCode)
+                {
+                    return portal;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+        }
+        throw new InvalidOperationException("The portal did not start:\n" + portal.Output);
+    }
+
+    /// <summary>The first-admin link the portal logs while no admin exists.</summary>
+    public async Task<string?> SetupLinkAsync()
+    {
+        await Task.Delay(1000);
+        return Regex.Match(Output, @"(http://\S+/admin/setup\?token=\S+)") is { Success: true } match ? match.Groups[1].Value : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
