@@ -108,19 +108,6 @@ public sealed class GridQueryPlanTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ATextIsLookedUpInTheTrigramIndexNotScanned()
-    {
-        var query = ListingGridQuery.TextMatches(DelistPortal.Data.ListingSearch.LikePatternFor("spam traps")!);
-
-        var plan = await QueryPlan.ExplainAsync(_harness.Database.ConnectionString, query.Text, query.Parameters.Select(p => (p.ParameterName, p.Value)));
-
-        var lookups = plan.Where(line => line.Contains("ListingSearch VIRTUAL TABLE", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, lookups.Count);
-        // "INDEX 0:L…": FTS5 takes the LIKE constraint; "INDEX 0:" alone would read every row.
-        Assert.All(lookups, line => Assert.Matches(@"INDEX \d+:L", line));
-    }
-
-    [Fact]
     public async Task ACommonTextWalksTheSortsIndexWithoutSorting()
     {
         var filter = new ListingFilter { Search = "spam traps", Status = ListingStatus.Active };

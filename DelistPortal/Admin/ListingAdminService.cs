@@ -91,11 +91,11 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         {
             return ListingGridQuery.TextSearch.None;
         }
-        if (text.Length < ListingSearch.MinLength || ListingSearch.LikePatternFor(text) is not { } pattern || !db.Database.IsSqlite())
+        if (text.Length < ListingSearch.MinLength || !db.Database.IsSqlite())
         {
             return ListingGridQuery.TextSearch.Walk;
         }
-        var sql = ListingGridQuery.TextMatches(pattern);
+        var sql = ListingGridQuery.TextMatches(text);
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql.Text;

@@ -149,9 +149,9 @@ internal static class ListingGridQuery
     }
 
     /// <summary>The listings whose network or detail holds a text, from the trigram index, up to <see cref="TextMatchCap"/> + 1 of them.</summary>
-    public static Sql TextMatches(string likePattern) => new(
-        "SELECT rowid FROM \"ListingSearch\" WHERE \"Network\" LIKE $like UNION SELECT rowid FROM \"ListingSearch\" WHERE \"Detail\" LIKE $like LIMIT $cap",
-        [new SqliteParameter("$like", likePattern), new SqliteParameter("$cap", TextMatchCap + 1)]);
+    public static Sql TextMatches(string text) => new(
+        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase LIMIT $cap",
+        [new SqliteParameter("$phrase", ListingSearch.PhraseFor(text)), new SqliteParameter("$cap", TextMatchCap + 1)]);
 
     public static bool HasSearch(ListingFilter filter) => !string.IsNullOrWhiteSpace(filter.Search);
 

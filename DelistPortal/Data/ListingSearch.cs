@@ -16,31 +16,6 @@ public sealed class ListingSearchRow
 
 public static class ListingSearch
 {
-    /// <summary>
-    /// The index without positions (<c>detail=none</c>): a trigram index keeps a position for every three characters
-    /// of every detail, and writing and merging those was most of a million-row import (78 s of SQLite's time against
-    /// 41 s without them). Searches are LIKE patterns, which FTS5 answers from the trigrams and checks against the
-    /// text itself (<see cref="LikePatternFor"/>); phrase queries need positions and are not used.
-    /// </summary>
-    public const string WithoutPositionsSqlite = """
-        DROP TRIGGER IF EXISTS Listings_Search_Insert;
-        DROP TRIGGER IF EXISTS Listings_Search_Delete;
-        DROP TRIGGER IF EXISTS Listings_Search_Update;
-        DROP TABLE IF EXISTS ListingSearch;
-        CREATE VIRTUAL TABLE ListingSearch USING fts5(Network, Detail, content='Listings', content_rowid='Id', tokenize='trigram', detail=none);
-        CREATE TRIGGER Listings_Search_Insert AFTER INSERT ON Listings BEGIN
-            INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
-        END;
-        CREATE TRIGGER Listings_Search_Delete AFTER DELETE ON Listings BEGIN
-            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
-        END;
-        CREATE TRIGGER Listings_Search_Update AFTER UPDATE OF Network, Detail ON Listings BEGIN
-            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
-            INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
-        END;
-        INSERT INTO ListingSearch(ListingSearch) VALUES ('rebuild');
-        """;
-
     public const string CreateSqlite = """
         CREATE VIRTUAL TABLE ListingSearch USING fts5(Network, Detail, content='Listings', content_rowid='Id', tokenize='trigram');
         CREATE TRIGGER Listings_Search_Insert AFTER INSERT ON Listings BEGIN
@@ -66,13 +41,6 @@ public static class ListingSearch
     /// <summary>The shortest search the trigram index can answer; shorter ones fall back to LIKE.</summary>
     public const int MinLength = 3;
 
-    /// <summary>An FTS5 query for the exact substring: one quoted phrase, quotes doubled (the index before <see cref="WithoutPositionsSqlite"/>).</summary>
+    /// <summary>An FTS5 query for the exact substring: one quoted phrase, quotes doubled.</summary>
     public static string PhraseFor(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    /// <summary>
-    /// The LIKE pattern that finds <paramref name="text"/> anywhere, or null when the text has a LIKE wildcard of its
-    /// own: FTS5 answers LIKE without an ESCAPE clause only, so such a search walks the listings instead.
-    /// </summary>
-    public static string? LikePatternFor(string text) =>
-        text.AsSpan().IndexOfAny('%', '_') >= 0 ? null : "%" + text + "%";
 }
