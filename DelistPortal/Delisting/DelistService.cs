@@ -196,8 +196,16 @@ public sealed class DelistService(
             // Another click, a resend, or a change of one of the ranges got there first; show what it left.
             return await OpenAsync(reference, token, cancellationToken);
         }
-        logger.LogInformation("Delist request {Reference} completed as {State}: removed {Networks}; freed {Excepted} from {Ranges}",
-            request.Reference, request.State, request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
+        if (request.ExceptedNetwork is null)
+        {
+            logger.LogInformation("Delist request {Reference} completed as {State}: removed {Networks}",
+                request.Reference, request.State, request.DelistedNetworks);
+        }
+        else
+        {
+            logger.LogInformation("Delist request {Reference} completed as {State}: removed {Networks}; freed {Excepted} from {Ranges}",
+                request.Reference, request.State, request.DelistedNetworks ?? "nothing", request.ExceptedNetwork, request.ExceptedFrom);
+        }
         return new ConfirmationView(
             request.State switch
             {
