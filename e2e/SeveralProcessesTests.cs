@@ -96,9 +96,7 @@ public sealed class SeveralProcessesTests(SeveralProcesses processes, ITestOutpu
         output.WriteLine($"Imported {addresses.Count} rows on A, all answered by C {finished.ElapsedMilliseconds} ms after the import said so");
     }
 
-    [Fact(Skip = "Known defect, issue 11 stays open: after the import-job and range-exception merges, process A (all roles) " +
-        "sometimes lacks 30-90 of the first 10,000 imported rows at its DNSBL while the database has them (3 of 6 runs on a " +
-        "loaded machine; C not reached). The same 10,000-row commit replayed against a follower alone applies every row.")]
+    [Fact]
     public async Task KillingAProcessInTheMiddleOfAnImportLeavesEveryOtherIndexEqualToTheDatabase()
     {
         var addresses = Enumerable.Range(0, 40_000).Select(i => $"46.{i / 65536}.{i / 256 % 256}.{i % 256}").ToList();
@@ -264,11 +262,13 @@ public sealed class SeveralProcesses : IAsyncLifetime
 
     /// <summary>
     /// The addresses whose DNSBL answer differs from <paramref name="listed"/>, asked again until they agree or
-    /// <paramref name="within"/> runs out.
+    /// <paramref name="within"/> (counted from the end of the first round) runs out.
     /// </summary>
     public async Task<IReadOnlyList<string>> MismatchesAsync(PortalProcess process, IReadOnlyList<string> addresses, IReadOnlySet<string> listed, TimeSpan within)
     {
-        var waited = Stopwatch.StartNew();
+        // The time allowed starts once every address was asked once: asking 40,000 takes longer than a process needs
+        // to apply the last commit, and the first answers may come before it has.
+        Stopwatch? waited = null;
         IReadOnlyList<string> pending = addresses;
         while (true)
         {
@@ -280,6 +280,7 @@ public sealed class SeveralProcesses : IAsyncLifetime
                     mismatches.Add(address);
                 }
             });
+            waited ??= Stopwatch.StartNew();
             if (mismatches.IsEmpty || waited.Elapsed > within)
             {
                 return [.. mismatches];
