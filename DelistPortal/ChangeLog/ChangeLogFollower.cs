@@ -133,7 +133,7 @@ public sealed class ChangeLogFollower(
             // An empty log (all pruned) starts after the horizon; positions are never reused.
             position = Math.Max(
                 await db.ChangeLog.MaxAsync(e => (long?)e.Position, cancellationToken) ?? 0,
-                await db.ChangeLogHorizon.Select(h => h.PrunedThrough).FirstOrDefaultAsync(cancellationToken));
+                await db.ChangeLogHorizon.OrderBy(h => h.Id).Select(h => h.PrunedThrough).FirstOrDefaultAsync(cancellationToken));
         }
         foreach (var subscriber in _subscribers.Values)
         {
@@ -159,7 +159,7 @@ public sealed class ChangeLogFollower(
                         .ToListAsync(cancellationToken))
                     .Select(e => (e.Position, e.Topic, e.Key)).ToList();
                 // Read after the entries: if the pruner deleted entries this process had not read yet, it shows here.
-                prunedThrough = await db.ChangeLogHorizon.Select(h => h.PrunedThrough).FirstOrDefaultAsync(cancellationToken);
+                prunedThrough = await db.ChangeLogHorizon.OrderBy(h => h.Id).Select(h => h.PrunedThrough).FirstOrDefaultAsync(cancellationToken);
             }
             if (prunedThrough > position)
             {
