@@ -4,39 +4,34 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# Installs a Debian package the tests need when it is missing and this runs as root; otherwise says what to do.
+# Usage: require PACKAGE "why" "what to do instead" (call it only when the package is missing).
+require() {
+  local package="$1" why="$2" instead="$3"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's $package $why..."
+    if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; then
+      return 0
+    fi
+    echo "Could not install $package with apt-get." >&2
+  else
+    echo "$instead" >&2
+  fi
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$chromium" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the end-to-end tests (about a minute)..."
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
-      echo "Could not install chromium with apt-get." >&2
-      echo "0 passed, 1 failed"
-      exit 1
-    fi
-  else
-    echo "The end-to-end tests need Chromium at $chromium. Install it (Debian: sudo apt-get install chromium)" >&2
-    echo "or point CHROMIUM_PATH at a Chromium binary, then run this again." >&2
-    echo "0 passed, 1 failed"
-    exit 1
-  fi
+  require chromium "for the end-to-end tests (about a minute)" \
+    "The end-to-end tests need Chromium at $chromium. Install it (Debian: sudo apt-get install chromium) or point CHROMIUM_PATH at a Chromium binary, then run this again."
 fi
 export CHROMIUM_PATH="$chromium"
 
 # The rbldnsd export is checked against a real rbldnsd (Debian package rbldnsd).
 if ! command -v rbldnsd >/dev/null && [ ! -x /usr/sbin/rbldnsd ] && [ -z "${RBLDNSD_PATH:-}" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's rbldnsd for the DNSBL export tests..."
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rbldnsd >/dev/null; }; then
-      echo "Could not install rbldnsd with apt-get." >&2
-      echo "0 passed, 1 failed"
-      exit 1
-    fi
-  else
-    echo "The DNSBL export tests need rbldnsd. Install it (Debian: sudo apt-get install rbldnsd)" >&2
-    echo "or point RBLDNSD_PATH at an rbldnsd binary, then run this again." >&2
-    echo "0 passed, 1 failed"
-    exit 1
-  fi
+  require rbldnsd "for the DNSBL export tests" \
+    "The DNSBL export tests need rbldnsd. Install it (Debian: sudo apt-get install rbldnsd) or point RBLDNSD_PATH at an rbldnsd binary, then run this again."
 fi
 
 results="$(mktemp -d)"
