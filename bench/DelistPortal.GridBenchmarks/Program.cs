@@ -9,7 +9,7 @@ using Microsoft.Playwright;
 // rendered (the page's own clock: the action is dispatched in the page and the time taken once the rows are in the DOM
 // and a frame has been drawn), with the server's share (the grid's services, as the page measured them) beside it.
 //
-//   dotnet build -c Release DelistPortal && dotnet run -c Release --project bench/DelistPortal.GridBenchmarks -- \
+//   dotnet run -c Release --project bench/DelistPortal.GridBenchmarks -- \
 //       --csv /tmp/op-1m.csv --data /tmp/grid-bench [--tries 20]
 //
 // The CSV comes from `DelistPortal.AdminBenchmarks csv PATH` (fixed seed). An existing data folder is reused (no import).
