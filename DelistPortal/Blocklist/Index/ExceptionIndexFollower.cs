@@ -23,21 +23,9 @@ public sealed class ExceptionIndexFollower(IDbContextFactory<PortalDbContext> db
     public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Adds the active exceptions to a load of the whole index.</summary>
-    internal static async Task LoadActiveAsync(PortalDbContext db, IndexLoad load, long nowUnixMilliseconds, CancellationToken cancellationToken)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "SELECT Id, RangeStart, PrefixLength, ExpiresAt FROM ListingExceptions WHERE Status = 'Active'";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            long? expires = reader.IsDBNull(3) ? null : reader.GetInt64(3);
-            if (expires <= nowUnixMilliseconds)
-            {
-                continue;
-            }
-            load.AddException(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), expires);
-        }
-    }
+    internal static Task LoadActiveAsync(PortalDbContext db, IndexLoad load, long nowUnixMilliseconds, CancellationToken cancellationToken) =>
+        ReadActiveAsync(db, $"(ExpiresAt IS NULL OR ExpiresAt > {nowUnixMilliseconds})",
+            (id, start, prefix, expires) => load.AddException(id, start, prefix, expires), cancellationToken);
 
     /// <summary>Plain SQL with the ids written in, as the listings' follower: no query to compile on a sender's click.</summary>
     public async Task ApplyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
@@ -50,16 +38,25 @@ public sealed class ExceptionIndexFollower(IDbContextFactory<PortalDbContext> db
         foreach (var chunk in ids.Chunk(ReadChunk))
         {
             var active = new HashSet<int>();
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"SELECT Id, RangeStart, PrefixLength, ExpiresAt FROM ListingExceptions WHERE Status = 'Active' AND Id IN ({string.Join(',', chunk)})";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await ReadActiveAsync(db, $"Id IN ({string.Join(',', chunk)})", (id, start, prefix, expires) =>
             {
-                upserts.AddException(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt64(3));
-                active.Add(reader.GetInt32(0));
-            }
+                upserts.AddException(id, start, prefix, expires);
+                active.Add(id);
+            }, cancellationToken);
             removals.AddRange(chunk.Where(id => !active.Contains(id)).Select(IndexEntry.IdOfException));
         }
         index.Apply(upserts, removals);
+    }
+
+    /// <summary>The active exceptions that also meet <paramref name="condition"/> (SQL written by this class only).</summary>
+    private static async Task ReadActiveAsync(PortalDbContext db, string condition, Action<int, string, int, long?> handle, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"SELECT Id, RangeStart, PrefixLength, ExpiresAt FROM ListingExceptions WHERE Status = 'Active' AND {condition}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            handle(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt64(3));
+        }
     }
 }
