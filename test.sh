@@ -49,6 +49,16 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 done
+# Name every failed test again at the very end, where a shortened CI log still shows it.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  awk 'function unescape(s) { gsub(/&quot;/, "\"", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s); return s }
+       /<UnitTestResult / { failed = /outcome="Failed"/; lines = 0
+         if (failed) { name = $0; sub(/.* testName="/, "", name); sub(/".*/, "", name); print "FAILED: " unescape(name) } }
+       failed && /<Message>/ { inside = 1 }
+       failed && inside && lines < 4 { line = $0; gsub(/<\/?Message>/, "", line); sub(/^ +/, "", line); print "  " unescape(line); lines++ }
+       /<\/Message>/ { inside = 0 }' "$trx"
+done
 # A build error runs no test at all: count it as a failure rather than report a clean zero.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
