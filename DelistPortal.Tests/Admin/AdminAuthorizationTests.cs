@@ -67,7 +67,7 @@ public sealed class AdminAuthorizationTests : IDisposable
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
             _services.GetRequiredService<ListingAdminService>().CountAsync(anonymous, new ListingFilter()));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
-            _services.GetRequiredService<HistoryService>().QueryAsync(anonymous, new HistoryFilter(), 0, 10));
+            _services.GetRequiredService<HistoryService>().QueryAsync(anonymous, new HistoryPageRequest(new HistoryFilter(), new PageMove<ListingEvent>(PageAt.First, null, null, true), 10)));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>
             _services.GetRequiredService<ReviewService>().QueryAsync(anonymous, new RequestFilter(), 0, 10));
         await Assert.ThrowsAsync<AdminAccessDeniedException>(() =>

@@ -95,7 +95,7 @@ public sealed class ImportExportTests : IDisposable
         Assert.Equal(1500, result.Listed);
         Assert.Equal(["203.0.5.219"], await SearchAsync("case 1499"));
         Assert.Equal(["203.0.0.7"], await SearchAsync("CASE 0007"));
-        Assert.Equal(new ListingTotal(100, Exact: true), await _services.GetRequiredService<ListingAdminService>().CountAsync(Principals.Viewer(), new ListingFilter { Search = "hit, case 00" }));
+        Assert.Equal(new GridTotal(100, Exact: true), await _services.GetRequiredService<ListingAdminService>().CountAsync(Principals.Viewer(), new ListingFilter { Search = "hit, case 00" }));
         Assert.Equal(1500, preview.RowCount);
         for (var i = 0; i < 1500; i++)
         {

@@ -86,7 +86,7 @@ public sealed class ListingPagingTests : IAsyncLifetime
             var because = $"{sort} {(descending ? "desc" : "asc")}, status {status}, reason {reason}";
 
             Assert.True(expected.Count > PageSize, because);
-            Assert.Equal(new ListingTotal(expected.Count, Exact: true), await Service.CountAsync(Principals.Viewer(), filter));
+            Assert.Equal(new GridTotal(expected.Count, Exact: true), await Service.CountAsync(Principals.Viewer(), filter));
             Assert.Equal(expected, await ForwardsAsync(filter));
             Assert.Equal(expected, await BackwardsAsync(filter, expected.Count));
         }
@@ -100,7 +100,7 @@ public sealed class ListingPagingTests : IAsyncLifetime
         var ids = await ForwardsAsync(filter);
 
         Assert.Equal(_all.Count, ids.Count);
-        Assert.Equal(new ListingTotal(_all.Count, Exact: true), await Service.CountAsync(Principals.Viewer(), filter));
+        Assert.Equal(new GridTotal(_all.Count, Exact: true), await Service.CountAsync(Principals.Viewer(), filter));
     }
 
     private async Task<List<int>> ForwardsAsync(ListingFilter filter)

@@ -19,7 +19,7 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
     }
 
     /// <summary>How many listings a view holds: exact without a search (the tallies), "more than" a cap for a broad search.</summary>
-    public async Task<ListingTotal> CountAsync(ClaimsPrincipal caller, ListingFilter filter, CancellationToken cancellationToken = default)
+    public async Task<GridTotal> CountAsync(ClaimsPrincipal caller, ListingFilter filter, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
         return await CountViewAsync(dbFactory, filter, cancellationToken);
@@ -55,30 +55,30 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
             // Read backwards from the row (or the end): shown in the view's order.
             items.Reverse();
         }
-        var total = request.WithTotal ? await CountAsync(db, request.Filter, text, cancellationToken) : (ListingTotal?)null;
+        var total = request.WithTotal ? await CountAsync(db, request.Filter, text, cancellationToken) : (GridTotal?)null;
         return new ListingPage(items, moreBeyond, total);
     }
 
-    internal static async Task<ListingTotal> CountViewAsync(IDbContextFactory<PortalDbContext> dbFactory, ListingFilter filter, CancellationToken cancellationToken)
+    internal static async Task<GridTotal> CountViewAsync(IDbContextFactory<PortalDbContext> dbFactory, ListingFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await CountAsync(db, filter, await TextSearchAsync(db, filter, cancellationToken), cancellationToken);
     }
 
-    private static async Task<ListingTotal> CountAsync(PortalDbContext db, ListingFilter filter, ListingGridQuery.TextSearch text, CancellationToken cancellationToken)
+    private static async Task<GridTotal> CountAsync(PortalDbContext db, ListingFilter filter, ListingGridQuery.TextSearch text, CancellationToken cancellationToken)
     {
         if (ListingGridQuery.Tally(filter) is { } tally)
         {
-            return new ListingTotal(await ScalarAsync(db, tally, cancellationToken), Exact: true);
+            return new GridTotal(await ScalarAsync(db, tally, cancellationToken), Exact: true);
         }
         if (text.Mode == ListingGridQuery.TextMode.Indexed && filter is { Status: null, Reason: null, Source: null })
         {
             // Every match of the trigram index is in the view.
-            return new ListingTotal(text.Matches, Exact: true);
+            return new GridTotal(text.Matches, Exact: true);
         }
         var cap = text.Mode == ListingGridQuery.TextMode.Walk ? ListingGridQuery.CommonTextCountCap : ListingGridQuery.SearchCountCap;
         var count = await ScalarAsync(db, ListingGridQuery.CappedCount(filter, text, cap), cancellationToken);
-        return count > cap ? new ListingTotal(cap, Exact: false) : new ListingTotal(count, Exact: true);
+        return count > cap ? new GridTotal(cap, Exact: false) : new GridTotal(count, Exact: true);
     }
 
     /// <summary>

@@ -6,17 +6,6 @@ using Microsoft.Data.Sqlite;
 
 namespace DelistPortal.Admin;
 
-/// <summary>Which page of a grid view to read.</summary>
-public enum PageAt
-{
-    First,
-    /// <summary>The rows after <see cref="ListingPageRequest.From"/> (the last row shown).</summary>
-    Next,
-    /// <summary>The rows before <see cref="ListingPageRequest.From"/> (the first row shown).</summary>
-    Previous,
-    Last,
-}
-
 /// <param name="PageSize">Rows per page (1 to 500).</param>
 public sealed record ListingPageRequest(ListingFilter Filter, int PageSize)
 {
@@ -35,10 +24,7 @@ public sealed record ListingPageRequest(ListingFilter Filter, int PageSize)
 /// <param name="Items">The page's rows in the view's order.</param>
 /// <param name="MoreBeyond">Whether rows follow the page in the direction read (after it for First and Next, before it for Previous and Last).</param>
 /// <param name="Total">The view's total, when the request asked for it (<see cref="ListingPageRequest.WithTotal"/>).</param>
-public sealed record ListingPage(IReadOnlyList<Listing> Items, bool MoreBeyond, ListingTotal? Total = null);
-
-/// <summary>How many listings a view holds: <see cref="Count"/> exactly, or (not <see cref="Exact"/>) more than <see cref="Count"/>.</summary>
-public readonly record struct ListingTotal(int Count, bool Exact);
+public sealed record ListingPage(IReadOnlyList<Listing> Items, bool MoreBeyond, GridTotal? Total = null);
 
 /// <summary>
 /// The SQL of a grid page and of its total. Written out rather than left to LINQ so that each view of the grid reads a

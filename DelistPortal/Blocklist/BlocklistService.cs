@@ -242,7 +242,7 @@ public sealed class BlocklistService(
     public async Task<IReadOnlyList<ListingEvent>> HistoryAsync(IpNetwork network, int take = 500, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ListingEvents.AsNoTracking().Overlapping(network).Take(take).ToListAsync(cancellationToken);
+        return await db.ListingEvents.AsNoTracking().Overlapping(network).NewestFirst().Take(take).ToListAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<Listing>> ActiveContainingAsync(IPAddress address, CancellationToken cancellationToken = default)

@@ -55,17 +55,24 @@ public static class ListingQueries
         return listings.Where(l => l.RangeStart == start && l.RangeEnd == end);
     }
 
-    /// <summary>Events of every listing that shares an address with <paramref name="network"/>, newest first.</summary>
+    /// <summary>Events of every listing that shares an address with <paramref name="network"/>.</summary>
     public static IQueryable<ListingEvent> Overlapping(this IQueryable<ListingEvent> events, IpNetwork network)
     {
         var (start, end) = (network.StartKey, network.EndKey);
         var starts = CandidateStarts(network.Address, network.PrefixLength);
-        var overlapping = network.IsSingleAddress
+        return network.IsSingleAddress
             ? events.Where(e => starts.Contains(e.RangeStart) && string.Compare(e.RangeEnd, end) >= 0)
             : events.Where(e => (starts.Contains(e.RangeStart) && string.Compare(e.RangeEnd, end) >= 0) ||
                                 (string.Compare(e.RangeStart, start) >= 0 && string.Compare(e.RangeStart, end) <= 0));
-        return overlapping.OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
     }
+
+    /// <summary>History's order: newest first, and among events of one instant the later written first.</summary>
+    public static IOrderedQueryable<ListingEvent> NewestFirst(this IQueryable<ListingEvent> events) =>
+        events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
+
+    /// <summary>The reverse of <see cref="NewestFirst"/>, for reading pages backwards.</summary>
+    public static IOrderedQueryable<ListingEvent> OldestFirst(this IQueryable<ListingEvent> events) =>
+        events.OrderBy(e => e.At).ThenBy(e => e.Id);
 
     /// <summary>
     /// The start keys of every network of <paramref name="address"/>'s family with a prefix length from 0 to

@@ -45,7 +45,7 @@ if (fresh)
 
 await page.GotoAsync(new Uri(portal.Root, "admin/listings").AbsoluteUri);
 await page.Locator("[data-interactive='true']").WaitForAsync();
-await page.Locator("nav.listing-pager[data-load='1']").WaitForAsync();
+await page.Locator("nav.grid-pager[data-load='1']").WaitForAsync();
 var results = new List<(string View, List<double> Browser, List<double> Server)>();
 var targets = Targets.From(options.Csv);
 
@@ -71,19 +71,19 @@ string Click(string selector) => $"document.querySelector({Js(selector)}).click(
 
 // Pages: next then first, again and again; the last page, then back to the first.
 var tries = options.Tries;
-await Time("next page", tries, async _ => { await ResetAsync(page); return () => Click("nav.listing-pager button[aria-label='Next page']"); });
+await Time("next page", tries, async _ => { await ResetAsync(page); return () => Click("nav.grid-pager button[aria-label='Next page']"); });
 await Time("first page (from the second)", tries, async _ =>
 {
     await ResetAsync(page);
-    await ActAsync(page, Click("nav.listing-pager button[aria-label='Next page']"));
-    return () => Click("nav.listing-pager button[aria-label='First page']");
+    await ActAsync(page, Click("nav.grid-pager button[aria-label='Next page']"));
+    return () => Click("nav.grid-pager button[aria-label='First page']");
 });
-await Time("last page", tries, async _ => { await ResetAsync(page); return () => Click("nav.listing-pager button[aria-label='Last page']"); });
+await Time("last page", tries, async _ => { await ResetAsync(page); return () => Click("nav.grid-pager button[aria-label='Last page']"); });
 await Time("previous page (from the last)", tries, async _ =>
 {
     await ResetAsync(page);
-    await ActAsync(page, Click("nav.listing-pager button[aria-label='Last page']"));
-    return () => Click("nav.listing-pager button[aria-label='Previous page']");
+    await ActAsync(page, Click("nav.grid-pager button[aria-label='Last page']"));
+    return () => Click("nav.grid-pager button[aria-label='Previous page']");
 });
 foreach (var column in new[] { "IP / range", "Reason", "Listed at (UTC)", "Expires (UTC)", "Status" })
 {
@@ -132,7 +132,7 @@ static async Task<(double Browser, double Server)> MeasureAsync(IPage page, stri
 {
     var ms = await page.EvaluateAsync<double>($$"""
         async () => {
-            const pager = () => document.querySelector('nav.listing-pager');
+            const pager = () => document.querySelector('nav.grid-pager');
             const before = pager().getAttribute('data-load');
             const t0 = performance.now();
             {{action}};
@@ -147,7 +147,7 @@ static async Task<(double Browser, double Server)> MeasureAsync(IPage page, stri
             return performance.now() - t0;
         }
         """);
-    var server = double.Parse(await page.Locator("nav.listing-pager").GetAttributeAsync("data-server-ms") ?? "0", CultureInfo.InvariantCulture);
+    var server = double.Parse(await page.Locator("nav.grid-pager").GetAttributeAsync("data-server-ms") ?? "0", CultureInfo.InvariantCulture);
     return (ms, server);
 }
 
@@ -156,13 +156,13 @@ static Task ActAsync(IPage page, string action) => MeasureAsync(page, action);
 // Back to the grid's first view: active listings, newest first, no search.
 static async Task ResetAsync(IPage page)
 {
-    if (page.Url.EndsWith("/admin/listings", StringComparison.Ordinal) && await page.Locator("nav.listing-pager").GetAttributeAsync("data-load") is "1")
+    if (page.Url.EndsWith("/admin/listings", StringComparison.Ordinal) && await page.Locator("nav.grid-pager").GetAttributeAsync("data-load") is "1")
     {
         return;
     }
     await page.GotoAsync(page.Url.Split('?')[0]);
     await page.Locator("[data-interactive='true']").WaitForAsync();
-    await page.Locator("nav.listing-pager[data-load='1']").WaitForAsync();
+    await page.Locator("nav.grid-pager[data-load='1']").WaitForAsync();
 }
 
 // Opens a MudSelect by its label; the timed action is the click on the option.

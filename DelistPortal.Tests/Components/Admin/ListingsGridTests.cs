@@ -180,7 +180,7 @@ public sealed class ListingsGridTests : AdminComponentTest
 
     private static string PagerText(IRenderedComponent<Listings> page) => page.Find("[data-testid=pager-range]").TextContent.Trim();
 
-    private static IElement PagerButton(IRenderedComponent<Listings> page, string label) => page.Find($"nav.listing-pager button[aria-label='{label}']");
+    private static IElement PagerButton(IRenderedComponent<Listings> page, string label) => page.Find($"nav.grid-pager button[aria-label='{label}']");
 
     private static string NetworkOf(IElement row) => row.QuerySelector("td.listing-network")!.TextContent.Trim();
 

@@ -386,6 +386,8 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActorKind", "At");
+
                     b.HasIndex("At");
 
                     b.HasIndex("ListingId");

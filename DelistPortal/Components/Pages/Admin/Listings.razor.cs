@@ -7,10 +7,8 @@ using MudBlazor.Extensions;
 namespace DelistPortal.Components.Pages.Admin;
 
 /// <summary>
-/// The blocklist grid. Pages are read by key (<see cref="ListingGridQuery"/>): the next page is "the rows after the last
-/// one shown", the previous "the rows before the first one shown", the last "the rows at the end, read backwards", so
-/// every row of a million can be reached and each page costs the same. The total is counted when the filter changes,
-/// not for every page.
+/// The blocklist grid, read by key (<see cref="KeysetPaging{TRow}"/>, <see cref="ListingGridQuery"/>): every row of a
+/// million can be reached and each page costs the same.
 /// </summary>
 public partial class Listings
 {
@@ -24,15 +22,10 @@ public partial class Listings
     private ListingSortColumn _sortBy = ListingSortColumn.ListedAt;
     private bool _descending = true;
 
-    // Paging state: the page shown, its rows, and the move the next load makes.
-    private int _pageSize = ListingPager.PageSizes[0];
-    private int _pageIndex;
-    private IReadOnlyList<Listing> _page = [];
-    private int _rows;
-    private bool _hasNext;
-    private bool _loading;
+    // Paging state, and the move the next load makes.
+    private readonly KeysetPaging<Listing> _paging = new(GridPager.PageSizes[0]);
     private PageAt _move = PageAt.First;
-    private ListingTotal? _total;
+    private bool _loading;
     private ListingFilter? _totalOf;
 
     // For the benchmark (bench/DelistPortal.GridBenchmarks): loads so far, and the services' time for the last one.
@@ -58,57 +51,25 @@ public partial class Listings
             move = PageAt.First;
         }
         var filter = Filter;
+        // The total depends on the filter, not on the sort or the page.
+        var countFilter = filter with { SortBy = ListingSortColumn.ListedAt, Descending = true };
+        if (_totalOf != countFilter)
+        {
+            _paging.Reset();
+        }
         _loading = true;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            // The total depends on the filter, not on the sort or the page.
-            var countFilter = filter with { SortBy = ListingSortColumn.ListedAt, Descending = true };
-            if (_total is null || _totalOf != countFilter)
+            var planned = _paging.Plan(move);
+            var page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
+            if (_paging.ReachedTheStartShort(planned, page.Items.Count, page.MoreBeyond))
             {
-                // Counted with the first page of a new filter, in the same request (one text lookup for both).
-                move = PageAt.First;
-                _total = null;
+                planned = planned with { At = PageAt.First, From = null };
+                page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
             }
-            var request = new ListingPageRequest(filter, _pageSize) { At = move, WithTotal = _total is null };
-            var lastIndex = 0;
-            switch (move)
-            {
-                case PageAt.Next when _page.Count > 0:
-                    request = request with { From = _page[^1] };
-                    break;
-                case PageAt.Previous when _page.Count > 0 && _pageIndex > 1:
-                    request = request with { From = _page[0] };
-                    break;
-                case PageAt.Last when _total is { Exact: true, Count: > 0 } total:
-                    lastIndex = (total.Count - 1) / _pageSize;
-                    request = request with { LastPageRows = total.Count - lastIndex * _pageSize };
-                    break;
-                default:
-                    request = request with { At = PageAt.First };
-                    break;
-            }
-            var page = await Service.QueryAsync(Caller, request, cancellationToken);
-            if (page.Total is { } counted)
-            {
-                (_total, _totalOf) = (counted, countFilter);
-            }
-            (_pageIndex, _hasNext) = request.At switch
-            {
-                PageAt.Next => (_pageIndex + 1, page.MoreBeyond),
-                // Rows removed before this page meanwhile: the start was reached.
-                PageAt.Previous => (page.MoreBeyond ? Math.Max(1, _pageIndex - 1) : 0, true),
-                PageAt.Last => (lastIndex, false),
-                _ => (0, page.MoreBeyond),
-            };
-            if (request.At == PageAt.Previous && !page.MoreBeyond && page.Items.Count < _pageSize)
-            {
-                // Back at the start with a short page: show a full first page instead.
-                page = await Service.QueryAsync(Caller, request with { At = PageAt.First, From = null }, cancellationToken);
-                _hasNext = page.MoreBeyond;
-            }
-            _page = page.Items;
-            _rows = page.Items.Count;
+            _paging.Show(planned, page.Items, page.MoreBeyond, page.Total);
+            _totalOf = countFilter;
             _error = null;
             _serverMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             _loads++;
@@ -117,7 +78,7 @@ public partial class Listings
         catch (Exception ex) when (ex is not (OperationCanceledException or AdminAccessDeniedException))
         {
             _error = L["Admin_LoadFailed"];
-            (_page, _rows, _hasNext) = ([], 0, false);
+            _paging.Clear();
             return new GridData<Listing> { Items = [], TotalItems = 0 };
         }
         finally
@@ -125,6 +86,9 @@ public partial class Listings
             _loading = false;
         }
     }
+
+    private ListingPageRequest Request(ListingFilter filter, PageMove<Listing> move) =>
+        new(filter, _paging.PageSize) { At = move.At, From = move.From, LastPageRows = move.LastPageRows, WithTotal = move.WithTotal };
 
     private Task NavigateAsync(PageAt move)
     {
@@ -135,14 +99,14 @@ public partial class Listings
 
     private Task PageSizeChangedAsync(int size)
     {
-        _pageSize = size;
+        _paging.PageSize = size;
         return NavigateAsync(PageAt.First);
     }
 
     /// <summary>After a change (a filter, an add, a delist): the first page, counted again.</summary>
     private Task ReloadAsync()
     {
-        _total = null;
+        _paging.Reset();
         return NavigateAsync(PageAt.First);
     }
 
