@@ -96,6 +96,18 @@ public sealed class GridQueryPlanTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task AJumpToANetworkSeeksItsStartAndCountsTheRowsBeforeItInAnIndexRange(ListingStatus? status, ListingReason? reason)
+    {
+        var filter = new ListingFilter { Status = status, Reason = reason };
+        foreach (var network in new[] { IpNetwork.Single(IPAddress.Parse("203.0.113.7")), IpNetwork.Parse("2001:db8::/48") })
+        {
+            await AssertSeeksOnlyAsync(ListingGridQuery.JumpStart(filter, network));
+            await AssertSeeksOnlyAsync(ListingGridQuery.RowsBefore(filter, network.StartKey));
+        }
+    }
+
     [Fact]
     public async Task ASelectiveTextSearchGoesThroughTheTrigramIndex()
     {

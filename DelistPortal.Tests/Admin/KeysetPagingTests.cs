@@ -26,18 +26,18 @@ public sealed class KeysetPagingTests
         var next = paging.Plan(PageAt.Next);
         Assert.Equal(new PageMove<Row>(PageAt.Next, new Row(3), null, false), next);
         paging.Show(next, Rows(4, 5, 6), moreBeyond: true, null);
-        Assert.Equal((1, true), (paging.PageIndex, paging.HasNext));
+        Assert.Equal((3, true), (paging.FirstRow, paging.HasNext));
 
         // 8 rows in pages of 3: the last page is the third and holds 2.
         var last = paging.Plan(PageAt.Last);
         Assert.Equal(new PageMove<Row>(PageAt.Last, null, 2, false), last);
         paging.Show(last, Rows(7, 8), moreBeyond: true, null);
-        Assert.Equal((2, false), (paging.PageIndex, paging.HasNext));
+        Assert.Equal((6, false), (paging.FirstRow, paging.HasNext));
 
         var previous = paging.Plan(PageAt.Previous);
         Assert.Equal(new PageMove<Row>(PageAt.Previous, new Row(7), null, false), previous);
         paging.Show(previous, Rows(4, 5, 6), moreBeyond: true, null);
-        Assert.Equal((1, true), (paging.PageIndex, paging.HasNext));
+        Assert.Equal((3, true), (paging.FirstRow, paging.HasNext));
 
         // From the second page, "previous" is the first page read from the start.
         Assert.Equal(PageAt.First, paging.Plan(PageAt.Previous).At);
@@ -65,6 +65,19 @@ public sealed class KeysetPagingTests
         // Rows 1 to 5 were removed meanwhile: only row 6 comes before row 7.
         Assert.True(paging.ReachedTheStartShort(previous, rows: 1, moreBeyond: false));
         Assert.False(paging.ReachedTheStartShort(previous, rows: 3, moreBeyond: true));
+    }
+
+    [Fact]
+    public void AJumpShowsItsRowsFromTheirPlaceAndPagesOnFromThere()
+    {
+        var paging = new KeysetPaging<Row>(pageSize: 3);
+
+        paging.ShowFrom(5, Rows(6, 7, 8), moreBeyond: true, new GridTotal(20, Exact: true));
+        Assert.Equal((5, true), (paging.FirstRow, paging.HasNext));
+        Assert.Equal(new PageMove<Row>(PageAt.Previous, new Row(6), null, false), paging.Plan(PageAt.Previous));
+
+        paging.Show(paging.Plan(PageAt.Next), Rows(9, 10, 11), moreBeyond: true, null);
+        Assert.Equal(8, paging.FirstRow);
     }
 
     [Fact]

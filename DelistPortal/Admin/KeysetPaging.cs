@@ -26,14 +26,12 @@ public sealed record PageMove<TRow>(PageAt At, TRow? From, int? LastPageRows, bo
 /// </summary>
 public sealed class KeysetPaging<TRow> where TRow : class
 {
-    private int _lastIndex;
-
     public KeysetPaging(int pageSize) => PageSize = pageSize;
 
     public int PageSize { get; set; }
 
-    /// <summary>The page shown, from 0.</summary>
-    public int PageIndex { get; private set; }
+    /// <summary>The position of the first row shown in the view, from 0 (a page need not start at a multiple of the page size: see <see cref="ShowFrom"/>).</summary>
+    public int FirstRow { get; private set; }
 
     public IReadOnlyList<TRow> Rows { get; private set; } = [];
 
@@ -53,18 +51,14 @@ public sealed class KeysetPaging<TRow> where TRow : class
         {
             return new PageMove<TRow>(PageAt.First, null, null, WithTotal: true);
         }
-        switch (move)
+        return move switch
         {
-            case PageAt.Next when Rows.Count > 0:
-                return new PageMove<TRow>(PageAt.Next, Rows[^1], null, false);
-            case PageAt.Previous when Rows.Count > 0 && PageIndex > 1:
-                return new PageMove<TRow>(PageAt.Previous, Rows[0], null, false);
-            case PageAt.Last when Total is { Exact: true, Count: > 0 } total:
-                _lastIndex = (total.Count - 1) / PageSize;
-                return new PageMove<TRow>(PageAt.Last, null, total.Count - _lastIndex * PageSize, false);
-            default:
-                return new PageMove<TRow>(PageAt.First, null, null, false);
-        }
+            PageAt.Next when Rows.Count > 0 => new PageMove<TRow>(PageAt.Next, Rows[^1], null, false),
+            // Within a page of the start, the previous page is the first one.
+            PageAt.Previous when Rows.Count > 0 && FirstRow > PageSize => new PageMove<TRow>(PageAt.Previous, Rows[0], null, false),
+            PageAt.Last when Total is { Exact: true, Count: > 0 } total => new PageMove<TRow>(PageAt.Last, null, LastPageRows(total.Count), false),
+            _ => new PageMove<TRow>(PageAt.First, null, null, false),
+        };
     }
 
     /// <summary>
@@ -82,21 +76,30 @@ public sealed class KeysetPaging<TRow> where TRow : class
         {
             Total = counted;
         }
-        (PageIndex, HasNext) = move.At switch
+        (FirstRow, HasNext) = move.At switch
         {
-            PageAt.Next => (PageIndex + 1, moreBeyond),
-            // Rows removed before this page meanwhile: the start was reached.
-            PageAt.Previous => (moreBeyond ? Math.Max(1, PageIndex - 1) : 0, true),
-            PageAt.Last => (_lastIndex, false),
+            PageAt.Next => (FirstRow + Rows.Count, moreBeyond),
+            // Nothing before it (rows removed meanwhile, or the start): the first row of the view.
+            PageAt.Previous => (moreBeyond ? Math.Max(1, FirstRow - rows.Count) : 0, true),
+            PageAt.Last => (Total is { } all ? all.Count - rows.Count : 0, false),
             _ => (0, moreBeyond),
         };
         Rows = rows;
     }
 
+    /// <summary>Shows a page that starts at the view's row <paramref name="firstRow"/> (a jump to a key), with the view's total.</summary>
+    public void ShowFrom(int firstRow, IReadOnlyList<TRow> rows, bool moreBeyond, GridTotal total)
+    {
+        (Total, FirstRow, Rows, HasNext) = (total, Math.Max(0, firstRow), rows, moreBeyond);
+    }
+
     /// <summary>A page that could not be read: nothing shown, counted again next time.</summary>
     public void Clear()
     {
-        (Rows, HasNext, PageIndex) = ([], false, 0);
+        (Rows, HasNext, FirstRow) = ([], false, 0);
         Total = null;
     }
+
+    // The last page holds what the full pages before it leave.
+    private int LastPageRows(int total) => total - (total - 1) / PageSize * PageSize;
 }

@@ -25,6 +25,26 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         return await CountViewAsync(dbFactory, filter, cancellationToken);
     }
 
+    /// <summary>
+    /// "Show me where this network is in the list": the view (its status and reason, no search) sorted by network, from
+    /// the widest listing that holds <paramref name="network"/> (or, if none, from where the network would sort) on,
+    /// with how many rows come before it, so that the pager goes on both ways from there.
+    /// </summary>
+    public async Task<ListingJump> JumpAsync(ClaimsPrincipal caller, ListingFilter filter, IpNetwork network, int pageSize, CancellationToken cancellationToken = default)
+    {
+        AdminAccess.RequireReader(caller);
+        filter = filter with { Search = null, SortBy = ListingSortColumn.Network, Descending = false };
+        string start;
+        int before;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            start = await ValueAsync(db, ListingGridQuery.JumpStart(filter, network), cancellationToken) as string ?? network.StartKey;
+            before = await ScalarAsync(db, ListingGridQuery.RowsBefore(filter, start), cancellationToken);
+        }
+        var page = await ReadPageAsync(dbFactory, new ListingPageRequest(filter, pageSize) { At = PageAt.Next, From = ListingGridQuery.KeyBefore(start), WithTotal = true }, cancellationToken);
+        return new ListingJump(page, before);
+    }
+
     /// <summary>The page query itself, without the caller check: shared with the export and the benchmark.</summary>
     internal static async Task<ListingPage> ReadPageAsync(IDbContextFactory<PortalDbContext> dbFactory, ListingPageRequest request, CancellationToken cancellationToken)
     {
@@ -113,14 +133,17 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
             : new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Indexed, System.Text.Json.JsonSerializer.Serialize(ids), ids.Count);
     }
 
-    private static async Task<int> ScalarAsync(PortalDbContext db, ListingGridQuery.Sql sql, CancellationToken cancellationToken)
+    private static async Task<int> ScalarAsync(PortalDbContext db, ListingGridQuery.Sql sql, CancellationToken cancellationToken) =>
+        Convert.ToInt32(await ValueAsync(db, sql, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<object?> ValueAsync(PortalDbContext db, ListingGridQuery.Sql sql, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql.Text;
         command.Parameters.AddRange(sql.Parameters.ToArray());
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return await command.ExecuteScalarAsync(cancellationToken);
     }
 
     public Task<ChangeResult> AddAsync(ClaimsPrincipal caller, ListingDraft draft, string? clientAddress, CancellationToken cancellationToken = default)

@@ -26,6 +26,10 @@ public sealed record ListingPageRequest(ListingFilter Filter, int PageSize)
 /// <param name="Total">The view's total, when the request asked for it (<see cref="ListingPageRequest.WithTotal"/>).</param>
 public sealed record ListingPage(IReadOnlyList<Listing> Items, bool MoreBeyond, GridTotal? Total = null);
 
+/// <param name="Page">The rows from the jump's start on (<see cref="ListingPage.MoreBeyond"/>: more follow), with the view's total.</param>
+/// <param name="RowsBefore">How many rows of the view come before the page.</param>
+public sealed record ListingJump(ListingPage Page, int RowsBefore);
+
 /// <summary>
 /// The SQL of a grid page and of its total. Written out rather than left to LINQ so that each view of the grid reads a
 /// page the way its index allows (issue 12: 1,000,000 listings):
@@ -296,6 +300,18 @@ internal static class ListingGridQuery
     /// <summary>The listings that share an address with <paramref name="network"/> (see ListingQueries.Overlapping).</summary>
     private static string Overlapping(IpNetwork network, List<SqliteParameter> parameters)
     {
+        var containing = Containing(network, parameters);
+        if (network.IsSingleAddress)
+        {
+            return containing;
+        }
+        parameters.Add(new SqliteParameter("$first", network.StartKey));
+        return $"({containing} OR (l.\"RangeStart\" >= $first AND l.\"RangeStart\" <= $end))";
+    }
+
+    /// <summary>The listings that hold all of <paramref name="network"/>: a seek for each network that can (ADR 009).</summary>
+    private static string Containing(IpNetwork network, List<SqliteParameter> parameters)
+    {
         var starts = ListingQueries.CandidateStarts(network.Address, network.PrefixLength);
         var names = new StringBuilder();
         for (var i = 0; i < starts.Count; i++)
@@ -305,14 +321,44 @@ internal static class ListingGridQuery
             names.Append(i == 0 ? "" : ", ").Append(name);
         }
         parameters.Add(new SqliteParameter("$end", network.EndKey));
-        var containing = $"(l.\"RangeStart\" IN ({names}) AND l.\"RangeEnd\" >= $end)";
-        if (network.IsSingleAddress)
-        {
-            return containing;
-        }
-        parameters.Add(new SqliteParameter("$first", network.StartKey));
-        return $"({containing} OR (l.\"RangeStart\" >= $first AND l.\"RangeStart\" <= $end))";
+        return $"(l.\"RangeStart\" IN ({names}) AND l.\"RangeEnd\" >= $end)";
     }
+
+    /// <summary>
+    /// Where a jump to <paramref name="network"/> starts in the view sorted by network: the start of the widest listing
+    /// of the view that holds it, if any (it sorts before the network), else the network's own start (NULL).
+    /// </summary>
+    public static Sql JumpStart(ListingFilter filter, IpNetwork network)
+    {
+        var parameters = new List<SqliteParameter>();
+        var where = Conditions(filter with { Search = null }, TextSearch.None, parameters);
+        where.Add(Containing(network, parameters));
+        return new Sql($"SELECT MIN(l.\"RangeStart\") FROM \"Listings\" AS l{Where(where)}", parameters);
+    }
+
+    /// <summary>How many rows of the view sorted by network come before <paramref name="start"/>: an index range counted.</summary>
+    public static Sql RowsBefore(ListingFilter filter, string start)
+    {
+        filter = filter with { Search = null, SortBy = ListingSortColumn.Network };
+        var parameters = new List<SqliteParameter> { new("$jump", start) };
+        var where = Conditions(filter, TextSearch.None, parameters);
+        where.Add("l.\"RangeStart\" < $jump");
+        return new Sql($"SELECT COUNT(*) FROM \"Listings\" AS l INDEXED BY \"{IndexFor(filter)}\"{Where(where)}", parameters);
+    }
+
+    /// <summary>A key just before every listing that starts at <paramref name="start"/>: a page "after" it begins there.</summary>
+    public static Listing KeyBefore(string start) => new()
+    {
+        Id = 0,
+        RangeStart = start,
+        // Every stored end is longer than the empty string.
+        RangeEnd = "",
+        Network = "",
+        PrefixLength = 0,
+        Reason = default,
+        Detail = "",
+        ListedAt = default,
+    };
 
     private static string Where(List<string> conditions) =>
         conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);

@@ -70,7 +70,8 @@ public sealed class PortalProcess(string dataFolder, int port, int smtpPort, str
     private async Task WaitUntilReadyAsync()
     {
         using var client = new HttpClient { BaseAddress = RootUri, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: on a machine busy with other builds a start has taken over a minute; a quiet one takes seconds.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (_process!.HasExited)

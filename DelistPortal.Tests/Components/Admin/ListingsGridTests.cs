@@ -164,6 +164,32 @@ public sealed class ListingsGridTests : AdminComponentTest
         Assert.Equal(Enumerable.Reverse(networks).ToList(), seen);
     }
 
+    [Fact]
+    public async Task ShowInTheListJumpsToTheRangeThatHoldsTheAddressAndPagesOnBothWaysFromThere()
+    {
+        // 11.0.0.0 to 11.0.0.129 as single addresses, and a /25 that holds 11.0.0.200: in network order, 130 addresses
+        // come before it.
+        await ListManyAsync(130);
+        await Harness.ListAsync("11.0.0.128", 25);
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Equal("1–25 of 131", PagerText(page)), TimeSpan.FromSeconds(10));
+
+        await page.Find("input[type=text]").InputAsync(new ChangeEventArgs { Value = "11.0.0.200" });
+        Harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await page.WaitForAssertionAsync(() => Assert.False(page.Find("[data-testid=jump-to-network]").HasAttribute("disabled")), TimeSpan.FromSeconds(5));
+        await page.Find("[data-testid=jump-to-network]").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.Equal("129–131 of 131", PagerText(page)), TimeSpan.FromSeconds(10));
+        Assert.Equal(["11.0.0.128", "11.0.0.128/25", "11.0.0.129"], Rows(page).Select(NetworkOf));
+        Assert.Equal("", page.Find("input[type=text]").GetAttribute("value") ?? "");
+
+        await PagerButton(page, "Previous page").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.Equal("104–128 of 131", PagerText(page)), TimeSpan.FromSeconds(10));
+        Assert.Equal("11.0.0.103", NetworkOf(Rows(page)[0]));
+        Assert.Equal("11.0.0.127", NetworkOf(Rows(page)[^1]));
+    }
+
     /// <summary>Lists <paramref name="count"/> single addresses in one go (as an import does); returns them in listing order.</summary>
     private async Task<List<string>> ListManyAsync(int count)
     {

@@ -27,6 +27,8 @@ public partial class Listings
     private PageAt _move = PageAt.First;
     private bool _loading;
     private ListingFilter? _totalOf;
+    // Set by "show in the list" for the next load.
+    private IpNetwork? _jumpTo;
 
     // For the benchmark (bench/DelistPortal.GridBenchmarks): loads so far, and the services' time for the last one.
     private int _loads;
@@ -61,6 +63,13 @@ public partial class Listings
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
+            if (_jumpTo is { } network)
+            {
+                _jumpTo = null;
+                var jump = await Service.JumpAsync(Caller, filter, network, _paging.PageSize, cancellationToken);
+                _paging.ShowFrom(jump.RowsBefore, jump.Page.Items, jump.Page.MoreBeyond, jump.Page.Total ?? new GridTotal(jump.RowsBefore + jump.Page.Items.Count, Exact: false));
+                return Loaded(jump.Page.Items, countFilter, started);
+            }
             var planned = _paging.Plan(move);
             var page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
             if (_paging.ReachedTheStartShort(planned, page.Items.Count, page.MoreBeyond))
@@ -69,11 +78,7 @@ public partial class Listings
                 page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
             }
             _paging.Show(planned, page.Items, page.MoreBeyond, page.Total);
-            _totalOf = countFilter;
-            _error = null;
-            _serverMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            _loads++;
-            return new GridData<Listing> { Items = page.Items, TotalItems = page.Items.Count };
+            return Loaded(page.Items, countFilter, started);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or AdminAccessDeniedException))
         {
@@ -84,6 +89,39 @@ public partial class Listings
         finally
         {
             _loading = false;
+        }
+    }
+
+    private GridData<Listing> Loaded(IReadOnlyList<Listing> rows, ListingFilter countFilter, long started)
+    {
+        _totalOf = countFilter;
+        _error = null;
+        _serverMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _loads++;
+        return new GridData<Listing> { Items = rows, TotalItems = rows.Count };
+    }
+
+    /// <summary>The address or range in the search box, if it holds one: what "show in the list" jumps to.</summary>
+    private IpNetwork? SearchedNetwork => _search?.Trim() is { Length: > 0 } text ? ListingFilter.AsNetwork(text) : null;
+
+    /// <summary>
+    /// Shows the searched network in the whole list: no search, sorted by network, from the widest listing that holds
+    /// it on (the status and reason filters stay); the pager goes on both ways from there.
+    /// </summary>
+    private async Task JumpAsync()
+    {
+        if (SearchedNetwork is not { } network || _grid is null)
+        {
+            return;
+        }
+        _jumpTo = network;
+        _search = _searched = null;
+        _selected = [];
+        await _grid.SetSortAsync(nameof(ListingSortColumn.Network), SortDirection.Ascending, l => l.Network);
+        if (_jumpTo is not null)
+        {
+            // The grid had that sort already and did not load again.
+            await _grid.ReloadServerData();
         }
     }
 
