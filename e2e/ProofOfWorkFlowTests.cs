@@ -94,11 +94,12 @@ public sealed class ProofOfWorkFlowTests(PortalUnderTest portal, ITestOutputHelp
     }
 
     /// <summary>
-    /// The solve time of the default difficulty here, in headless Chromium: the page's own module on challenges the
-    /// portal issued, each solution then accepted by the service. Samples: $POW_SOLVE_SAMPLES (default 30).
+    /// The page's own solver in headless Chromium, on challenges the portal issued: every solution is accepted by the
+    /// service, and the solve times are written to proof-of-work-solve-times.txt beside the screenshots. Samples:
+    /// $POW_SOLVE_SAMPLES (default 30).
     /// </summary>
     [Fact]
-    public async Task TheDefaultDifficultySolvesWellUnderASecondInHeadlessChromium()
+    public async Task TheBrowsersSolutionsOfTheDefaultDifficultyAreAcceptedAndTheirTimesReported()
     {
         var samples = int.TryParse(Environment.GetEnvironmentVariable("POW_SOLVE_SAMPLES"), out var n) ? n : 30;
         var proofOfWork = portal.Portal.Services.GetRequiredService<ProofOfWork>();
@@ -134,10 +135,8 @@ public sealed class ProofOfWorkFlowTests(PortalUnderTest portal, ITestOutputHelp
         output.WriteLine(report);
         Directory.CreateDirectory(Screenshots.Folder);
         await File.WriteAllTextAsync(Path.Combine(Screenshots.Folder, "proof-of-work-solve-times.txt"), report + "\n");
-        // Alone, the mean here is ~0.16 s; inside the whole suite (other test classes and their browsers on the same
-        // 2 cores) ~0.3 s. Over a second would mean a phone waits for seconds: the default is too hard, or the
-        // solver lost its workers.
-        Assert.True(mean < 1000, report);
+        // The times are a report (a test artifact), not a pass mark: a timing asserted here fails on a busy machine
+        // and passes on a fast one whatever the code does. The measured figures are in ADR 007.
     }
 
     private sealed class Solve
