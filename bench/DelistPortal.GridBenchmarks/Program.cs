@@ -102,6 +102,25 @@ await ResetAsync(page);
 await Time("free text, selective", tries, i => Task.FromResult(() => Search(targets.Texts[i % targets.Texts.Count])));
 await ResetAsync(page);
 await Time("free text, common", tries, i => Task.FromResult(() => Search(i % 2 == 0 ? "spam traps" : "relay tested")));
+// "Show in the list" for an address inside a range: the search first (not timed), then the jump.
+await Time("show an address in the list", tries, async i =>
+{
+    await ResetAsync(page);
+    await ActAsync(page, Search(targets.AddressesInRanges[i % targets.AddressesInRanges.Count]));
+    return () => Click("[data-testid=jump-to-network]");
+});
+
+// The history: a million events after the import.
+var history = new Uri(portal.Root, "admin/history").AbsoluteUri;
+await Time("history: next page", tries, async _ => { await ResetAsync(page, history); return () => Click("nav.grid-pager button[aria-label='Next page']"); });
+await Time("history: last page", tries, async _ => { await ResetAsync(page, history); return () => Click("nav.grid-pager button[aria-label='Last page']"); });
+await Time("history: previous page (from the last)", tries, async _ =>
+{
+    await ResetAsync(page, history);
+    await ActAsync(page, Click("nav.grid-pager button[aria-label='Last page']"));
+    return () => Click("nav.grid-pager button[aria-label='Previous page']");
+});
+await Time("history: actor kind filter", tries, async i => { await ResetAsync(page, history); return await OpenSelectAsync(page, "Actor", i % 2 == 0 ? "Admin" : "Portal"); });
 
 Console.WriteLine();
 Console.WriteLine($"Load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -153,14 +172,15 @@ static async Task<(double Browser, double Server)> MeasureAsync(IPage page, stri
 
 static Task ActAsync(IPage page, string action) => MeasureAsync(page, action);
 
-// Back to the grid's first view: active listings, newest first, no search.
-static async Task ResetAsync(IPage page)
+// Back to a grid's first view (the listings: active listings, newest first, no search), on its page or on another.
+static async Task ResetAsync(IPage page, string? url = null)
 {
-    if (page.Url.EndsWith("/admin/listings", StringComparison.Ordinal) && await page.Locator("nav.grid-pager").GetAttributeAsync("data-load") is "1")
+    url ??= page.Url.Contains("/admin/listings", StringComparison.Ordinal) ? page.Url.Split('?')[0] : page.Url.Split("/admin/")[0] + "/admin/listings";
+    if (page.Url == url && await page.Locator("nav.grid-pager").GetAttributeAsync("data-load") is "1")
     {
         return;
     }
-    await page.GotoAsync(page.Url.Split('?')[0]);
+    await page.GotoAsync(url);
     await page.Locator("[data-interactive='true']").WaitForAsync();
     await page.Locator("nav.grid-pager[data-load='1']").WaitForAsync();
 }
