@@ -12,7 +12,6 @@ public static class AdminServices
     {
         services.AddSingleton<ListingAdminService>();
         services.AddSingleton<RangeExceptionAdminService>();
-        services.AddSingleton<ReviewMailer>();
         services.AddSingleton<ReviewService>();
         services.AddSingleton<HistoryService>();
         services.AddSingleton<DashboardService>();

@@ -56,8 +56,10 @@ public sealed class DelistingHarness : IDisposable
         services.AddDataProtection();
         services.AddOptions<OutboxOptions>().Configure(o => (o.FirstRetryDelay, o.MaxAttempts) = (TimeSpan.FromMinutes(1), 3));
         services.AddSingleton<MailOutbox>();
+        services.AddSingleton<MailComposer>();
+        services.AddSingleton<IOutboxMailWriter, ConfirmationMailer>();
+        services.AddSingleton<IOutboxMailWriter, ReviewMailer>();
         services.AddSingleton<OutboxSender>();
-        services.AddScoped<ConfirmationMailer>();
         services.AddScoped<DelistService>();
         services.AddScoped<RequestStatusQuery>();
     }

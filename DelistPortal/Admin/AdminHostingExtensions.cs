@@ -57,7 +57,6 @@ public static class AdminHostingExtensions
         services.AddSingleton<ListingAdminService>();
         services.AddSingleton<RangeExceptionAdminService>();
         services.AddSingleton<ReviewService>();
-        services.AddSingleton<ReviewMailer>();
         services.AddSingleton<HistoryService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<ListingImporter>();

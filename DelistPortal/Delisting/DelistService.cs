@@ -287,7 +287,7 @@ public sealed class DelistService(
         request.TokenExpiresAt = now + Options.ConfirmationLinkLifetime;
         request.ConfirmationsSent++;
         request.LastConfirmationSentAt = now;
-        await outbox.EnqueueConfirmationAsync(db, request, token, now, cancellationToken);
+        await outbox.EnqueueAsync(db, ConfirmationMailer.MailKind, request.Id, token.Value, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         outbox.Wake();
     }

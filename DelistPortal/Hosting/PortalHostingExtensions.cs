@@ -70,6 +70,10 @@ public static class PortalHostingExtensions
 
         services.AddSingleton<MailTemplateRenderer>();
         services.AddSingleton<MailOutbox>();
+        services.AddSingleton<MailComposer>();
+        // Every process that runs the outbox sender can write every kind of mail.
+        services.AddSingleton<IOutboxMailWriter, ConfirmationMailer>();
+        services.AddSingleton<IOutboxMailWriter, ReviewMailer>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton(provider => new MailboxFolder(
             Path.Combine(provider.GetRequiredService<IOptions<PortalOptions>>().Value.DataDirectoryPath, "mailbox"),
@@ -94,7 +98,6 @@ public static class PortalHostingExtensions
             services.AddRazorComponents().AddInteractiveServerComponents();
             services.AddMudServices();
             services.AddPortalApi();
-            services.AddScoped<ConfirmationMailer>();
             services.AddScoped<DelistService>();
             services.AddScoped<RequestStatusQuery>();
             services.AddAdminArea();

@@ -23,7 +23,7 @@ public sealed class ReviewPanelTests : AdminComponentTest
         await panel.WaitForAssertionAsync(() => Assert.Contains("Approved: 203.0.113.7 removed from the blocklist.", panel.Markup));
         Assert.True(decided);
         Assert.False(await Harness.IsListedAsync("203.0.113.7"));
-        Assert.Contains("removed", Assert.Single(Harness.Mail.Sent).Subject);
+        Assert.Contains("removed", Assert.Single(await Harness.SentMailAsync()).Subject);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ReviewPanelTests : AdminComponentTest
 
         await panel.WaitForAssertionAsync(() => Assert.Contains("Denied: 203.0.113.7 stays listed.", panel.Markup));
         Assert.True(await Harness.IsListedAsync("203.0.113.7"));
-        Assert.Contains("We still receive spam from this host.", Assert.Single(Harness.Mail.Sent).TextBody);
+        Assert.Contains("We still receive spam from this host.", Assert.Single(await Harness.SentMailAsync()).TextBody);
         await using var db = Harness.Database.CreateDbContext();
         Assert.Equal(DelistRequestState.Denied, (await db.DelistRequests.SingleAsync()).State);
     }
