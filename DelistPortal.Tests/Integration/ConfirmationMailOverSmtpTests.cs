@@ -58,13 +58,31 @@ public sealed class ConfirmationMailOverSmtpTests : IAsyncLifetime
     public async Task OpeningTheLinkTwiceChangesNothing()
     {
         using var client = _portal.CreateClient();
-        await SubmitAsync("postmaster@sender.example", "203.0.113.25");
+        var submitted = await SubmitAsync("postmaster@sender.example", "203.0.113.25");
         var link = MailLinks.ConfirmationLink(await _smtp.WaitForMessageAsync(_ => true));
+        var before = await StoredStateAsync(submitted.Request!.Reference, "203.0.113.25");
 
         await client.GetStringAsync(link.PathAndQuery);
         var second = await client.GetStringAsync(link.PathAndQuery);
 
+        // Mail scanners open links: only the click may change the request, the listings or the history.
+        Assert.Equal(before, await StoredStateAsync(submitted.Request.Reference, "203.0.113.25"));
+        Assert.Equal(DelistRequestState.AwaitingConfirmation, before.State);
+        Assert.NotEqual(0, before.ListingsOfTheAddress);
         Assert.Contains("Delist IP", second);
+    }
+
+    private sealed record StoredState(DelistRequestState State, string TokenHash, int ConfirmationsSent, DateTimeOffset? CompletedAt,
+        int ListingsOfTheAddress, int Exceptions, int Events);
+
+    private async Task<StoredState> StoredStateAsync(string reference, string address)
+    {
+        var dbFactory = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var request = await db.DelistRequests.AsNoTracking().SingleAsync(r => r.Reference == reference);
+        var listings = await db.ListingsThatListAsync(IPAddress.Parse(address), DateTimeOffset.UtcNow);
+        return new StoredState(request.State, Convert.ToHexString(request.TokenHash), request.ConfirmationsSent, request.CompletedAt,
+            listings.Count, await db.ListingExceptions.CountAsync(), await db.ListingEvents.CountAsync());
     }
 
     [Fact]
