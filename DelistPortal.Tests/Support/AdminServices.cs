@@ -18,6 +18,8 @@ public static class AdminServices
         services.AddSingleton<ListingImporter>();
         services.AddOptions<ImportOptions>();
         services.AddSingleton<ImportJobs>();
+        services.AddOptions<DelistPortal.Dnsbl.DnsblOptions>();
+        services.AddSingleton<DelistPortal.Dnsbl.RbldnsdZoneExport>();
         services.AddSingleton<ListingExporter>();
         services.AddSingleton<DelistPortal.Api.ApiKeyService>();
         services.AddSingleton<ApiKeyAdminService>();

@@ -1,4 +1,5 @@
 using DelistPortal.Data;
+using DelistPortal.Dnsbl;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
@@ -19,11 +20,7 @@ public static class AdminHostingExtensions
         services.AddIdentityCore<AdminUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 12;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireDigit = false;
+                AdminPassword.Apply(options.Password);
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -84,7 +81,7 @@ public static class AdminHostingExtensions
 
         var exports = endpoints.MapGroup("/admin/export").RequireAuthorization(AdminRoles.ReadPolicy);
         exports.MapGet("/listings.csv", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>
-            Results.Stream(stream => exporter.WriteCsvAsync(http.User, ListingFilter.FromQuery(http.Request.Query), stream, ct),
+            Results.Stream(stream => exporter.WriteCsvAsync(http.User, ListingFilterQuery.Parse(http.Request.Query), stream, ct),
                 "text/csv; charset=utf-8", "listings.csv"));
         exports.MapGet("/rbldnsd-ip4set.zone", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>
             Results.Stream(stream => exporter.WriteRbldnsdAsync(http.User, RbldnsdFormat.Ip4Set, stream, ct),

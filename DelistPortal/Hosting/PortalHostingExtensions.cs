@@ -89,6 +89,7 @@ public static class PortalHostingExtensions
         services.AddSingleton<SubmissionLimits>();
         services.AddSingleton<ProofOfWork>();
         services.AddSingleton<DnsblServer>();
+        services.AddSingleton<RbldnsdZoneExport>();
         builder.AddPortalMetrics(roles);
 
         if (roles.HasFlag(PortalRoles.Web))
