@@ -145,6 +145,18 @@ public sealed class ReviewServiceTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("203.0.113.7")]
+    [InlineData(" ::ffff:203.0.113.7 ")]
+    public async Task TheRequestsSearchFindsAnAddressHoweverItIsWritten(string search)
+    {
+        var request = await InReviewAsync("203.0.113.7");
+
+        var page = await Reviews.QueryAsync(Principals.Viewer(), new RequestFilter { Search = search }, 0, 10);
+
+        Assert.Equal(request.Id, Assert.Single(page.Items).Id);
+    }
+
     private async Task<DelistRequest> InReviewAsync(string address, bool alsoRange = false, string culture = "en")
     {
         await _harness.ListAsync(address);
@@ -156,7 +168,7 @@ public sealed class ReviewServiceTests : IDisposable
         var now = _harness.Clock.GetUtcNow();
         var request = new DelistRequest
         {
-            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = address,
+            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = System.Net.IPAddress.Parse(address),
             CreatedAt = now, TokenHash = [], TokenExpiresAt = now.AddMinutes(30), Culture = culture,
         };
         request.MarkInReview(now, "198.51.100.77", "Self-service refused (test)");

@@ -156,7 +156,7 @@ public sealed class ConfirmationMailOverSmtpTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var request = new DelistRequest
         {
-            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "postmaster@sender.example", IpAddress = address,
+            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "postmaster@sender.example", IpAddress = IPAddress.Parse(address),
             CreatedAt = now, TokenHash = [], TokenExpiresAt = now.AddMinutes(30), Culture = "fr",
         };
         request.MarkInReview(now, "198.51.100.77", "Self-service refused (test)");

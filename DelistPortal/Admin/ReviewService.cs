@@ -49,7 +49,9 @@ public sealed class ReviewService(
         }
         if (filter.Search?.Trim() is { Length: > 0 } search)
         {
-            query = query.Where(r => r.Reference == search.ToUpperInvariant() || r.IpAddress == search || r.Email.Contains(search));
+            // The same strict parser as the sender's wizard: "2001:DB8::1" finds the request stored as "2001:db8::1".
+            var address = IpAddressInput.ParseSyntax(search);
+            query = query.Where(r => r.Reference == search.ToUpperInvariant() || r.IpAddress == address || r.Email.Contains(search));
         }
         query = filter.OldestFirst ? query.OrderBy(r => r.CreatedAt) : query.OrderByDescending(r => r.CreatedAt);
         var total = await query.CountAsync(cancellationToken);
@@ -62,12 +64,12 @@ public sealed class ReviewService(
     {
         AdminAccess.RequireReader(caller);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ListingsThatListAsync(IPAddress.Parse(request.IpAddress), time.GetUtcNow(), cancellationToken: cancellationToken);
+        return await db.ListingsThatListAsync(request.IpAddress, time.GetUtcNow(), cancellationToken: cancellationToken);
     }
 
     /// <summary>What an approval would do now: which listings end, which ranges get an exception of what.</summary>
     public async Task<DelistPlan> PlanOfAsync(ClaimsPrincipal caller, DelistRequest request, CancellationToken cancellationToken = default) =>
-        policy.Plan(IPAddress.Parse(request.IpAddress), await ListingsOfAsync(caller, request, cancellationToken));
+        policy.Plan(request.IpAddress, await ListingsOfAsync(caller, request, cancellationToken));
 
     public async Task<ReviewResult> ApproveAsync(ClaimsPrincipal caller, Guid requestId, string? message, string? clientAddress, CancellationToken cancellationToken = default)
     {
@@ -79,7 +81,7 @@ public sealed class ReviewService(
         {
             return refusal;
         }
-        var address = IPAddress.Parse(request!.IpAddress);
+        var address = request!.IpAddress;
         var plan = policy.Plan(address, await db.ListingsThatListAsync(address, now, forChange: true, cancellationToken));
         var note = $"Request {request.Reference} approved after review" + (string.IsNullOrWhiteSpace(message) ? "" : $": {message.Trim()}");
         await RequestDelisting.ApplyAsync(db, request, plan, actor, now, clientAddress, note, cancellationToken);

@@ -39,7 +39,7 @@ public sealed class ConfirmationMailer(
             return null;
         }
         // The ranges the address lies in, as they are now: the mail says that confirming frees the address only.
-        var plan = await blocklist.PlanDelistAsync(System.Net.IPAddress.Parse(request.IpAddress), cancellationToken);
+        var plan = await blocklist.PlanDelistAsync(request.IpAddress, cancellationToken);
         var mail = await PortalCultures.RunInAsync(request.Culture, () => WriteAsync(request, new ConfirmationToken(token!, request.TokenHash), plan));
         return new OutboxMail(mail, request.Reference);
     }
@@ -52,7 +52,7 @@ public sealed class ConfirmationMailer(
     {
         var link = LinkFor(request, token);
         var expiresAt = Times.Utc(request.TokenExpiresAt);
-        var model = new ConfirmationMailModel(request.IpAddress, request.Reference, link.AbsoluteUri, expiresAt,
+        var model = new ConfirmationMailModel(request.IpAddress.ToString(), request.Reference, link.AbsoluteUri, expiresAt,
             plan.Excepted.Count > 0 ? plan.ExceptionNetwork.ToString() : null, plan.ExceptedFrom);
         var html = await renderer.RenderAsync<ConfirmationMail>(new Dictionary<string, object?> { [nameof(ConfirmationMail.Model)] = model });
         return composer.Compose(request.Email, localizer["Mail_Subject", request.IpAddress], request.Reference, html,

@@ -44,7 +44,7 @@ public sealed class ReviewMailer(
     private async Task<MimeKit.MimeMessage> WriteAsync(DelistRequest request)
     {
         var approved = request.State is DelistRequestState.Delisted or DelistRequestState.NoLongerListed;
-        var model = new ReviewOutcomeMailModel(request.IpAddress, request.Reference, approved, request.DecisionMessage,
+        var model = new ReviewOutcomeMailModel(request.IpAddress.ToString(), request.Reference, approved, request.DecisionMessage,
             request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
         var html = await renderer.RenderAsync<ReviewOutcomeMail>(new Dictionary<string, object?> { [nameof(ReviewOutcomeMail.Model)] = model });
         return composer.Compose(request.Email, localizer[approved ? "ReviewMail_SubjectApproved" : "ReviewMail_SubjectDenied", request.IpAddress],

@@ -85,7 +85,7 @@ public sealed class ReviewPanelTests : AdminComponentTest
         var now = Harness.Clock.GetUtcNow();
         var request = new DelistRequest
         {
-            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = "203.0.113.7",
+            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = System.Net.IPAddress.Parse("203.0.113.7"),
             CreatedAt = now, TokenHash = [], TokenExpiresAt = now.AddMinutes(30),
         };
         request.MarkInReview(now, "198.51.100.77", "Self-service refused (SelfServiceNotAllowed) for 203.0.113.7");
