@@ -45,11 +45,18 @@ public static class AdminHostingExtensions
         // It costs a lookup per admin request; senders have no cookie. Open circuits: AdminAuthenticationStateProvider.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AdminAuthenticationStateProvider>();
-        services.AddSingleton<AccountChanges>();
         services.AddSingleton<ChangeLog.IChangeLogSubscriber, AccountChangeFollower>();
-
-        services.AddSingleton<FirstAdminSetup>();
+        services.AddAdminServices();
         services.AddHostedService<FirstAdminSetupNotice>();
+        services.AddHostedService(provider => provider.GetRequiredService<ImportJobs>());
+        return services;
+    }
+
+    /// <summary>The admin area's services, without the web parts (Identity's cookie, hosted jobs): what the tests build on too.</summary>
+    public static IServiceCollection AddAdminServices(this IServiceCollection services)
+    {
+        services.AddSingleton<AccountChanges>();
+        services.AddSingleton<FirstAdminSetup>();
         services.AddSingleton<AdminUserService>();
         services.AddSingleton<ListingAdminService>();
         services.AddSingleton<RangeExceptionAdminService>();
@@ -59,7 +66,6 @@ public static class AdminHostingExtensions
         services.AddSingleton<ListingImporter>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ImportJobs>();
-        services.AddHostedService(provider => provider.GetRequiredService<ImportJobs>());
         services.AddSingleton<ListingExporter>();
         services.AddSingleton<ApiKeyAdminService>();
         return services;
