@@ -108,7 +108,7 @@ public sealed class AdminAuthorizationTests : IDisposable
         await using var db = _harness.Database.CreateDbContext();
         var request = new DelistRequest
         {
-            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = "203.0.113.7",
+            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = System.Net.IPAddress.Parse("203.0.113.7"),
             CreatedAt = _harness.Clock.GetUtcNow(), TokenHash = [], TokenExpiresAt = _harness.Clock.GetUtcNow().AddMinutes(30),
         };
         request.MarkInReview(_harness.Clock.GetUtcNow(), null, "test");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Dnsbl;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

@@ -76,7 +76,7 @@ public sealed class ListingFilterTests : IDisposable
 
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(filter.ToQueryString());
 
-        Assert.Equal(filter, ListingFilter.FromQuery(new Microsoft.AspNetCore.Http.QueryCollection(query)));
+        Assert.Equal(filter, ListingFilterQuery.Parse(new Microsoft.AspNetCore.Http.QueryCollection(query)));
     }
 
     public void Dispose()

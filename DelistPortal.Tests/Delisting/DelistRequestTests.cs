@@ -10,7 +10,7 @@ public class DelistRequestTests
     {
         Reference = RequestReference.New(),
         Email = "postmaster@example.com",
-        IpAddress = "203.0.113.7",
+        IpAddress = System.Net.IPAddress.Parse("203.0.113.7"),
         CreatedAt = Now,
         TokenHash = new byte[32],
         TokenExpiresAt = Now.AddMinutes(30),

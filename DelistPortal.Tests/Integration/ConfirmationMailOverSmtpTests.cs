@@ -1,6 +1,11 @@
+using System.Globalization;
 using System.Net;
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Tests.Integration;
 
@@ -53,13 +58,31 @@ public sealed class ConfirmationMailOverSmtpTests : IAsyncLifetime
     public async Task OpeningTheLinkTwiceChangesNothing()
     {
         using var client = _portal.CreateClient();
-        await SubmitAsync("postmaster@sender.example", "203.0.113.25");
+        var submitted = await SubmitAsync("postmaster@sender.example", "203.0.113.25");
         var link = MailLinks.ConfirmationLink(await _smtp.WaitForMessageAsync(_ => true));
+        var before = await StoredStateAsync(submitted.Request!.Reference, "203.0.113.25");
 
         await client.GetStringAsync(link.PathAndQuery);
         var second = await client.GetStringAsync(link.PathAndQuery);
 
+        // Mail scanners open links: only the click may change the request, the listings or the history.
+        Assert.Equal(before, await StoredStateAsync(submitted.Request.Reference, "203.0.113.25"));
+        Assert.Equal(DelistRequestState.AwaitingConfirmation, before.State);
+        Assert.NotEqual(0, before.ListingsOfTheAddress);
         Assert.Contains("Delist IP", second);
+    }
+
+    private sealed record StoredState(DelistRequestState State, string TokenHash, int ConfirmationsSent, DateTimeOffset? CompletedAt,
+        int ListingsOfTheAddress, int Exceptions, int Events);
+
+    private async Task<StoredState> StoredStateAsync(string reference, string address)
+    {
+        var dbFactory = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var request = await db.DelistRequests.AsNoTracking().SingleAsync(r => r.Reference == reference);
+        var listings = await db.ListingsThatListAsync(IPAddress.Parse(address), DateTimeOffset.UtcNow);
+        return new StoredState(request.State, Convert.ToHexString(request.TokenHash), request.ConfirmationsSent, request.CompletedAt,
+            listings.Count, await db.ListingExceptions.CountAsync(), await db.ListingEvents.CountAsync());
     }
 
     [Fact]
@@ -90,6 +113,56 @@ public sealed class ConfirmationMailOverSmtpTests : IAsyncLifetime
         var mail = await _smtp.WaitForMessageAsync(m => m.Headers["X-Delist-Reference"] == submitted.Request.Reference);
         using var client = _portal.CreateClient();
         Assert.Contains("Delist IP", await client.GetStringAsync(MailLinks.ConfirmationLink(mail).PathAndQuery));
+    }
+
+    [Fact]
+    public async Task AReviewOutcomeDecidedWhileTheSmtpServerIsStoppedArrivesWhenItIsBackInTheSendersLanguage()
+    {
+        var request = await FrenchRequestInReviewAsync("203.0.113.9");
+        await _smtp.StopAsync();
+
+        // The admin decides in English; the sender asked in French.
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en-US");
+        ReviewResult result;
+        try
+        {
+            result = await _portal.Services.GetRequiredService<ReviewService>()
+                .DenyAsync(Principals.Admin(), request.Id, "Le spam continue.", "192.0.2.201");
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+        await WaitForAttemptAsync(request.Reference);
+        Assert.Empty(_smtp.Messages);
+        await _smtp.StartAsync();
+
+        Assert.Equal(ReviewOutcome.Denied, result.Outcome);
+        var mail = await _smtp.WaitForMessageAsync(m => m.Headers["X-Delist-Reference"] == request.Reference);
+        Assert.Equal("Votre demande pour 203.0.113.9 a été refusée", mail.Subject);
+        Assert.Contains("Le spam continue.", mail.TextBody);
+        Assert.Equal("fr", mail.Body!.Headers["Content-Language"]);
+    }
+
+    /// <summary>A request made in French that the listing policy sent to review.</summary>
+    private async Task<DelistRequest> FrenchRequestInReviewAsync(string address)
+    {
+        await _portal.Services.GetRequiredService<BlocklistService>().ListAsync(
+            new ListingDraft(IpNetwork.Single(IPAddress.Parse(address)), ListingReason.Spam, "Spam trap hits.", ListingSource.Admin) { Permanent = true },
+            Actor.Admin("test-admin"), null);
+        var dbFactory = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var now = DateTimeOffset.UtcNow;
+        var request = new DelistRequest
+        {
+            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "postmaster@sender.example", IpAddress = IPAddress.Parse(address),
+            CreatedAt = now, TokenHash = [], TokenExpiresAt = now.AddMinutes(30), Culture = "fr",
+        };
+        request.MarkInReview(now, "198.51.100.77", "Self-service refused (test)");
+        db.DelistRequests.Add(request);
+        await db.SaveChangesAsync();
+        return request;
     }
 
     /// <summary>Waits until the outbox has tried (and failed) to send the request's mail at least once.</summary>

@@ -36,27 +36,95 @@ public sealed partial class StringsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void EveryKeyTheMarkupAsksForExists()
+    public void EveryKeyTheCodeAsksForExists()
     {
         var english = Entries("en");
+
+        var asked = LiteralKeysAsked();
+
+        Assert.True(asked.Count > 100, "No localized markup was found.");
+        Assert.Contains(asked, a => a.File.EndsWith(".cs", StringComparison.Ordinal) && !a.File.EndsWith(".razor.cs", StringComparison.Ordinal));
+        Assert.Empty(asked.Where(a => !english.ContainsKey(a.Key)).Select(a => $"{a.File}: {a.Key}").Distinct());
+    }
+
+    /// <summary>
+    /// Keys built at run time from an enum (<c>L[$"Reason_{listing.Reason}"]</c>): every value of the enum needs its
+    /// key. A new kind of built key must be added here, or this test fails, so none goes unchecked.
+    /// </summary>
+    private static readonly Dictionary<string, Type> BuiltKeys = new()
+    {
+        ["Reason_"] = typeof(DelistPortal.Blocklist.ListingReason),
+        ["Status_"] = typeof(DelistPortal.Blocklist.ListingStatus),
+        ["ActorKind_"] = typeof(DelistPortal.Blocklist.ActorKind),
+        ["EventKind_"] = typeof(DelistPortal.Blocklist.ListingEventKind),
+        ["ExceptionStatus_"] = typeof(DelistPortal.Blocklist.ListingExceptionStatus),
+        ["IpError_"] = typeof(DelistPortal.Blocklist.IpAddressError),
+        ["ListingError_"] = typeof(DelistPortal.Blocklist.ListingDraftError),
+        ["ImportError_"] = typeof(DelistPortal.Admin.ImportErrorKind),
+        ["Review_"] = typeof(DelistPortal.Admin.ReviewOutcome),
+        ["EmailError_"] = typeof(DelistPortal.Delisting.EmailAddressError),
+        ["RequestState_"] = typeof(DelistPortal.Delisting.DelistRequestState),
+        ["Status_State_"] = typeof(DelistPortal.Delisting.DelistRequestState),
+        ["Status_Explain_"] = typeof(DelistPortal.Delisting.DelistRequestState),
+        ["Delist_Completed_"] = typeof(DelistPortal.Delisting.DelistRequestState),
+    };
+
+    /// <summary>Values no page builds a key from: a field without an error shows no message.</summary>
+    private static readonly HashSet<string> NeverShown = ["EmailError_None", "IpError_None"];
+
+    [Fact]
+    public void EveryKeyBuiltFromAnEnumExistsForEachOfItsValues()
+    {
+        var english = Entries("en");
+
+        var built = Sources().SelectMany(file => LocalizerArguments(file.Text)
+                .SelectMany(arguments => BuiltKey().Matches(arguments).Select(m => (Prefix: m.Groups[1].Value, file.Name))))
+            .ToList();
+
+        Assert.True(built.Count > 20, "No key built at run time was found.");
+        Assert.Empty(built.Where(b => !BuiltKeys.ContainsKey(b.Prefix)).Select(b => $"{b.Name}: {b.Prefix}{{...}} (add it to {nameof(BuiltKeys)})").Distinct());
+        var missing = built.Select(b => b.Prefix).Distinct()
+            .SelectMany(prefix => Enum.GetNames(BuiltKeys[prefix]).Select(value => prefix + value))
+            .Where(key => !english.ContainsKey(key) && !NeverShown.Contains(key))
+            .ToList();
+        Assert.Empty(missing);
+    }
+
+    /// <summary>Literal keys asked of a localizer (<c>L["X"]</c>, <c>localizer[ok ? "A" : "B", ...]</c>) in markup and C#.</summary>
+    private static List<(string Key, string File)> LiteralKeysAsked() =>
+        Sources().SelectMany(file => LocalizerArguments(file.Text)
+                .SelectMany(arguments => LiteralKey().Matches(arguments).Select(m => (m.Groups[1].Value, file.Name))))
+            .ToList();
+
+    /// <summary>What stands between the brackets of every localizer lookup.</summary>
+    private static IEnumerable<string> LocalizerArguments(string text) =>
+        LocalizerLookup().Matches(text).Select(m => m.Groups[1].Value);
+
+    private static IEnumerable<(string Name, string Text)> Sources()
+    {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "DelistPortal.sln")))
         {
             root = root.Parent ?? throw new InvalidOperationException("The repository root was not found.");
         }
-
-        // Markup and its code-behind (Users.razor.cs, for one).
-        var asked = Directory.EnumerateFiles(Path.Combine(root.FullName, "DelistPortal"), "*", SearchOption.AllDirectories)
-            .Where(file => file.EndsWith(".razor", StringComparison.Ordinal) || file.EndsWith(".razor.cs", StringComparison.Ordinal))
-            .SelectMany(file => LiteralKey().Matches(File.ReadAllText(file)).Select(m => (Key: m.Groups[1].Value, File: Path.GetFileName(file))))
-            .ToList();
-
-        Assert.True(asked.Count > 100, "No localized markup was found.");
-        Assert.Empty(asked.Where(a => !english.ContainsKey(a.Key)).Select(a => $"{a.File}: {a.Key}").Distinct());
+        var separator = Path.DirectorySeparatorChar;
+        return Directory.EnumerateFiles(Path.Combine(root.FullName, "DelistPortal"), "*", SearchOption.AllDirectories)
+            .Where(file => file.EndsWith(".razor", StringComparison.Ordinal) || file.EndsWith(".cs", StringComparison.Ordinal))
+            .Where(file => !file.Contains($"{separator}obj{separator}") && !file.Contains($"{separator}bin{separator}"))
+            .Select(file => (Path.GetFileName(file), File.ReadAllText(file)));
     }
 
-    [GeneratedRegex(@"\bL\[""([A-Za-z0-9_]+)""")]
+    // L[...], Localizer[...], localizer[...]: the lookup's arguments up to the closing bracket.
+    [GeneratedRegex(@"\b(?:L|[A-Za-z_]*[lL]ocalizer)\[([^\]]+)\]")]
+    private static partial Regex LocalizerLookup();
+
+    // A plain string literal among the arguments (not an interpolated one) that looks like a key.
+    [GeneratedRegex(@"(?<!\$)""([A-Za-z][A-Za-z0-9_]*)""")]
     private static partial Regex LiteralKey();
+
+    // $"Prefix_{expression}": the prefix of a key built at run time.
+    [GeneratedRegex(@"\$""([A-Za-z0-9_]+)\{[^}]+\}""")]
+    private static partial Regex BuiltKey();
 
     [Fact]
     public void EveryTranslationUsesTheSamePlaceholders()

@@ -1,5 +1,6 @@
 using DelistPortal.Admin;
 using DelistPortal.Data;
+using DelistPortal.Dnsbl;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,23 +11,12 @@ public static class AdminServices
     /// <summary>The admin area's services on top of <see cref="DelistingHarness.Register"/>.</summary>
     public static IServiceCollection AddAdminServicesForTests(this IServiceCollection services)
     {
-        services.AddSingleton<ListingAdminService>();
-        services.AddSingleton<RangeExceptionAdminService>();
-        services.AddSingleton<ReviewMailer>();
-        services.AddSingleton<ReviewService>();
-        services.AddSingleton<HistoryService>();
-        services.AddSingleton<DashboardService>();
-        services.AddSingleton<ListingImporter>();
-        services.AddOptions<ImportOptions>();
-        services.AddSingleton<ImportJobs>();
-        services.AddSingleton<ListingExporter>();
+        services.AddDnsbl();
+        services.AddAdminServices();
         services.AddSingleton<DelistPortal.Api.ApiKeyService>();
-        services.AddSingleton<ApiKeyAdminService>();
         // Accounts: Identity's stores on the same database, a DbContext per scope as AddDbContextFactory gives the app.
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         services.AddIdentityCore<AdminUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<PortalDbContext>();
-        services.AddSingleton<AccountChanges>();
-        services.AddSingleton<AdminUserService>();
         return services;
     }
 

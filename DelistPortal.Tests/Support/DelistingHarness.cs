@@ -37,29 +37,23 @@ public sealed class DelistingHarness : IDisposable
     {
         services.AddLogging();
         services.AddLocalization();
+        // The features bind their options from configuration: none here, so the app's defaults, changed below.
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddDataProtection();
+        services.AddBlocklist();
+        services.AddMail();
+        services.AddDelisting();
+        // This harness's clock, database, index and recording mail server in place of the app's.
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(Database);
         services.AddSingleton(Index);
         services.AddSingleton(Follower);
         services.AddSingleton<IMailSender>(Mail);
         services.AddOptions<PortalOptions>().Configure(o => (o.PublicBaseUrl, o.DataDirectory) = ("https://delist.example.net/portal/", Database.Folder));
-        services.AddOptions<DelistingOptions>();
-        services.AddOptions<MailOptions>();
         services.AddOptions<BlocklistOptions>().Configure(o => Configure(o));
-        services.AddSingleton<ListingPolicy>();
         services.AddOptions<SubmissionLimitOptions>().Configure(o => ConfigureLimits(o));
-        services.AddSingleton<SubmissionLimits>();
         services.AddOptions<ProofOfWorkOptions>().Configure(o => ConfigureProofOfWork(o));
-        services.AddSingleton<ProofOfWork>();
-        services.AddSingleton<BlocklistService>();
-        services.AddSingleton<MailTemplateRenderer>();
-        services.AddDataProtection();
         services.AddOptions<OutboxOptions>().Configure(o => (o.FirstRetryDelay, o.MaxAttempts) = (TimeSpan.FromMinutes(1), 3));
-        services.AddSingleton<MailOutbox>();
-        services.AddSingleton<OutboxSender>();
-        services.AddScoped<ConfirmationMailer>();
-        services.AddScoped<DelistService>();
-        services.AddScoped<RequestStatusQuery>();
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);

@@ -1,4 +1,5 @@
 using DelistPortal.Data;
+using DelistPortal.Dnsbl;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
@@ -19,11 +20,7 @@ public static class AdminHostingExtensions
         services.AddIdentityCore<AdminUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 12;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireDigit = false;
+                AdminPassword.Apply(options.Password);
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -48,22 +45,27 @@ public static class AdminHostingExtensions
         // It costs a lookup per admin request; senders have no cookie. Open circuits: AdminAuthenticationStateProvider.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AdminAuthenticationStateProvider>();
-        services.AddSingleton<AccountChanges>();
         services.AddSingleton<ChangeLog.IChangeLogSubscriber, AccountChangeFollower>();
-
-        services.AddSingleton<FirstAdminSetup>();
+        services.AddAdminServices();
         services.AddHostedService<FirstAdminSetupNotice>();
+        services.AddHostedService(provider => provider.GetRequiredService<ImportJobs>());
+        return services;
+    }
+
+    /// <summary>The admin area's services, without the web parts (Identity's cookie, hosted jobs): what the tests build on too.</summary>
+    public static IServiceCollection AddAdminServices(this IServiceCollection services)
+    {
+        services.AddSingleton<AccountChanges>();
+        services.AddSingleton<FirstAdminSetup>();
         services.AddSingleton<AdminUserService>();
         services.AddSingleton<ListingAdminService>();
         services.AddSingleton<RangeExceptionAdminService>();
         services.AddSingleton<ReviewService>();
-        services.AddSingleton<ReviewMailer>();
         services.AddSingleton<HistoryService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<ListingImporter>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ImportJobs>();
-        services.AddHostedService(provider => provider.GetRequiredService<ImportJobs>());
         services.AddSingleton<ListingExporter>();
         services.AddSingleton<ApiKeyAdminService>();
         return services;
@@ -85,7 +87,7 @@ public static class AdminHostingExtensions
 
         var exports = endpoints.MapGroup("/admin/export").RequireAuthorization(AdminRoles.ReadPolicy);
         exports.MapGet("/listings.csv", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>
-            Results.Stream(stream => exporter.WriteCsvAsync(http.User, ListingFilter.FromQuery(http.Request.Query), stream, ct),
+            Results.Stream(stream => exporter.WriteCsvAsync(http.User, ListingFilterQuery.Parse(http.Request.Query), stream, ct),
                 "text/csv; charset=utf-8", "listings.csv"));
         exports.MapGet("/rbldnsd-ip4set.zone", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>
             Results.Stream(stream => exporter.WriteRbldnsdAsync(http.User, RbldnsdFormat.Ip4Set, stream, ct),

@@ -19,9 +19,10 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         // The tallies the triggers keep: the same figure as the grid's active view, without counting 700,000 rows.
         var active = await db.ListingTallies.Where(t => t.Status == ListingStatus.Active).SumAsync(t => t.Count, cancellationToken);
         var inReview = await db.DelistRequests.CountAsync(r => r.State == DelistRequestState.InReview, cancellationToken);
-        // Review-outcome mails that failed, plus confirmation mails the outbox gave up on after its last retry.
+        // Review-outcome mails that failed (the request is marked, also for those sent inline before they went through
+        // the outbox), plus confirmation mails the outbox gave up on after its last retry.
         var mailFailures = await db.DelistRequests.CountAsync(r => r.OutcomeMailFailed, cancellationToken)
-            + await db.OutboxMessages.CountAsync(m => m.GaveUpAt != null, cancellationToken);
+            + await db.OutboxMessages.CountAsync(m => m.GaveUpAt != null && m.Kind == ConfirmationMailer.MailKind, cancellationToken);
 
         var firstDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(ChartDays - 1));
         // Counted per day in the database: an import of a million listings is a million events this month.

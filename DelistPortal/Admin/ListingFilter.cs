@@ -47,39 +47,4 @@ public sealed record ListingFilter
         }
         return IpNetwork.Containing(address, prefix);
     }
-
-    /// <summary>The filter as a query string, for the export link of the current view.</summary>
-    public string ToQueryString()
-    {
-        var parts = new List<string>();
-        if (!string.IsNullOrWhiteSpace(Search))
-        {
-            parts.Add("search=" + Uri.EscapeDataString(Search.Trim()));
-        }
-        if (Status is { } status)
-        {
-            parts.Add($"status={status}");
-        }
-        if (Reason is { } reason)
-        {
-            parts.Add($"reason={reason}");
-        }
-        if (Source is { } source)
-        {
-            parts.Add($"source={source}");
-        }
-        parts.Add($"sort={SortBy}");
-        parts.Add($"desc={(Descending ? "true" : "false")}");
-        return string.Join("&", parts);
-    }
-
-    public static ListingFilter FromQuery(IQueryCollection query) => new()
-    {
-        Search = query["search"].FirstOrDefault() is { Length: <= 200 } search ? search : null,
-        Status = Enum.TryParse<ListingStatus>(query["status"], out var status) && Enum.IsDefined(status) ? status : null,
-        Reason = Enum.TryParse<ListingReason>(query["reason"], out var reason) && Enum.IsDefined(reason) ? reason : null,
-        Source = Enum.TryParse<ListingSource>(query["source"], out var source) && Enum.IsDefined(source) ? source : null,
-        SortBy = Enum.TryParse<ListingSortColumn>(query["sort"], out var sort) && Enum.IsDefined(sort) ? sort : ListingSortColumn.ListedAt,
-        Descending = query["desc"] != "false",
-    };
 }

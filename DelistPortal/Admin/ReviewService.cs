@@ -3,6 +3,7 @@ using System.Security.Claims;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
+using DelistPortal.Email;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Admin;
@@ -19,18 +20,18 @@ public enum ReviewOutcome
     MessageMissing,
 }
 
-/// <param name="MailSent">False when the mail telling the sender could not be sent (the dashboard counts these).</param>
 /// <param name="Networks">The listings removed.</param>
 /// <param name="ExceptedNetwork">The network freed from <paramref name="ExceptedFrom"/>, ranges that stay listed.</param>
-public sealed record ReviewResult(ReviewOutcome Outcome, bool MailSent = false, string? Networks = null, string? ExceptedNetwork = null, string? ExceptedFrom = null);
+public sealed record ReviewResult(ReviewOutcome Outcome, string? Networks = null, string? ExceptedNetwork = null, string? ExceptedFrom = null);
 
 /// <summary>
 /// The requests grid and the review queue: an admin approves a request (the address is delisted as a self-service
 /// delist would do it: its own listings end, the ranges around it get an exception; with the same history) or denies it with a message; either way the sender is mailed the outcome.
+/// The mail goes into the outbox with the decision, so a mail server that is down delays it but does not lose it.
 /// </summary>
 public sealed class ReviewService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    ReviewMailer mailer,
+    MailOutbox outbox,
     ListingPolicy policy,
     TimeProvider time,
     ILogger<ReviewService> logger)
@@ -48,7 +49,9 @@ public sealed class ReviewService(
         }
         if (filter.Search?.Trim() is { Length: > 0 } search)
         {
-            query = query.Where(r => r.Reference == search.ToUpperInvariant() || r.IpAddress == search || r.Email.Contains(search));
+            // The same strict parser as the sender's wizard: "2001:DB8::1" finds the request stored as "2001:db8::1".
+            var address = IpAddressInput.ParseSyntax(search);
+            query = query.Where(r => r.Reference == search.ToUpperInvariant() || r.IpAddress == address || r.Email.Contains(search));
         }
         query = filter.OldestFirst ? query.OrderBy(r => r.CreatedAt) : query.OrderByDescending(r => r.CreatedAt);
         var total = await query.CountAsync(cancellationToken);
@@ -61,12 +64,12 @@ public sealed class ReviewService(
     {
         AdminAccess.RequireReader(caller);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ListingsThatListAsync(IPAddress.Parse(request.IpAddress), time.GetUtcNow(), cancellationToken: cancellationToken);
+        return await db.ListingsThatListAsync(request.IpAddress, time.GetUtcNow(), cancellationToken: cancellationToken);
     }
 
     /// <summary>What an approval would do now: which listings end, which ranges get an exception of what.</summary>
     public async Task<DelistPlan> PlanOfAsync(ClaimsPrincipal caller, DelistRequest request, CancellationToken cancellationToken = default) =>
-        policy.Plan(IPAddress.Parse(request.IpAddress), await ListingsOfAsync(caller, request, cancellationToken));
+        policy.Plan(request.IpAddress, await ListingsOfAsync(caller, request, cancellationToken));
 
     public async Task<ReviewResult> ApproveAsync(ClaimsPrincipal caller, Guid requestId, string? message, string? clientAddress, CancellationToken cancellationToken = default)
     {
@@ -78,20 +81,19 @@ public sealed class ReviewService(
         {
             return refusal;
         }
-        var address = IPAddress.Parse(request!.IpAddress);
+        var address = request!.IpAddress;
         var plan = policy.Plan(address, await db.ListingsThatListAsync(address, now, forChange: true, cancellationToken));
         var note = $"Request {request.Reference} approved after review" + (string.IsNullOrWhiteSpace(message) ? "" : $": {message.Trim()}");
         await RequestDelisting.ApplyAsync(db, request, plan, actor, now, clientAddress, note, cancellationToken);
         request.DecidedBy = actor.Name;
         request.DecisionMessage = Trimmed(message);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await TrySaveWithMailAsync(db, request, now, cancellationToken))
         {
             return new ReviewResult(ReviewOutcome.NotInReview);
         }
         logger.LogInformation("{Actor} approved request {Reference}: removed {Networks}; freed {Excepted} from {Ranges}",
             actor.Name, request.Reference, request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
-        var sent = await MailOutcomeAsync(db, request, cancellationToken);
-        return new ReviewResult(plan.IsEmpty ? ReviewOutcome.NothingLeftToRemove : ReviewOutcome.Approved, sent,
+        return new ReviewResult(plan.IsEmpty ? ReviewOutcome.NothingLeftToRemove : ReviewOutcome.Approved,
             request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
     }
 
@@ -108,16 +110,16 @@ public sealed class ReviewService(
         {
             return refusal;
         }
-        request!.MarkDenied(time.GetUtcNow(), clientAddress);
+        var now = time.GetUtcNow();
+        request!.MarkDenied(now, clientAddress);
         request.DecidedBy = actor.Name;
         request.DecisionMessage = Trimmed(message);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await TrySaveWithMailAsync(db, request, now, cancellationToken))
         {
             return new ReviewResult(ReviewOutcome.NotInReview);
         }
         logger.LogInformation("{Actor} denied request {Reference}", actor.Name, request.Reference);
-        var sent = await MailOutcomeAsync(db, request, cancellationToken);
-        return new ReviewResult(ReviewOutcome.Denied, sent);
+        return new ReviewResult(ReviewOutcome.Denied);
     }
 
     /// <summary>The request an admin decides, or why there is nothing to decide (unknown, or no longer in review).</summary>
@@ -133,22 +135,14 @@ public sealed class ReviewService(
         };
     }
 
-    private async Task<bool> MailOutcomeAsync(PortalDbContext db, DelistRequest request, CancellationToken cancellationToken)
+    /// <summary>Saves the decision and the mail that tells the sender together: both or neither.</summary>
+    private async Task<bool> TrySaveWithMailAsync(PortalDbContext db, DelistRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await mailer.TrySendOutcomeAsync(request, cancellationToken))
-        {
-            return true;
-        }
-        request.OutcomeMailFailed = true;
-        await db.SaveChangesAsync(CancellationToken.None);
-        return false;
-    }
-
-    private static async Task<bool> TrySaveAsync(PortalDbContext db, CancellationToken cancellationToken)
-    {
+        await outbox.EnqueueAsync(db, ReviewMailer.MailKind, request.Id, secret: null, now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            outbox.Wake();
             return true;
         }
         catch (Exception ex) when (ex is DbUpdateConcurrencyException || (ex is DbUpdateException update && PortalDbContext.IsUniqueViolation(update)))

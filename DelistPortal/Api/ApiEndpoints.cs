@@ -1,13 +1,11 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using DelistPortal.Blocklist;
-using DelistPortal.Data;
 using DelistPortal.Dnsbl;
 using DelistPortal.Hosting;
 using DelistPortal.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -130,28 +128,15 @@ public static class ApiEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DelistAsync(
-        string network, string? reason, HttpContext http, BlocklistService blocklist, IDbContextFactory<PortalDbContext> dbFactory,
-        TimeProvider time, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
+        string network, string? reason, HttpContext http, BlocklistService blocklist, IStringLocalizer<Strings> strings, CancellationToken cancellationToken)
     {
         var parsed = IpNetworkInput.Parse(Uri.UnescapeDataString(network));
         if (!parsed.IsValid)
         {
             return Invalid("network", strings, parsed.Error, parsed.Suggestion);
         }
-        Listing? listing;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            var now = time.GetUtcNow();
-            listing = (await db.Listings.AsNoTracking().OfNetwork(parsed.Network!.Value)
-                .Where(l => l.Status == ListingStatus.Active).ToListAsync(cancellationToken))
-                .FirstOrDefault(l => l.IsActiveAt(now));
-        }
-        if (listing is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{parsed.Network} is not listed.");
-        }
         var key = ApiKeyFilter.KeyOf(http);
-        var result = await blocklist.DelistAsync(listing.Id, listing.Version, Actor.ApiKey(key.Name),
+        var result = await blocklist.DelistNetworkAsync(parsed.Network!.Value, Actor.ApiKey(key.Name),
             string.IsNullOrWhiteSpace(reason) ? "Removed through the API" : reason, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         return result.Outcome switch
         {
@@ -161,19 +146,14 @@ public static class ApiEndpoints
         };
     }
 
-    private static async Task<IResult> ZoneAsync(
-        string format, HttpContext http, IDbContextFactory<PortalDbContext> dbFactory, DnsblServer dnsbl, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ZoneAsync(string format, HttpContext http, RbldnsdZoneExport export, CancellationToken cancellationToken)
     {
-        if (format is not (RbldnsdZoneWriter.IPv4Set or RbldnsdZoneWriter.IPv6Trie))
+        if (!RbldnsdZoneExport.TryParseFormat(format, out var parsed))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Use ip4set or ip6trie."] });
         }
         http.Response.ContentType = "text/plain; charset=us-ascii";
-        await using var body = new StreamWriter(http.Response.Body, leaveOpen: true) { NewLine = "\n" };
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var wanted = format == RbldnsdZoneWriter.IPv4Set ? body : TextWriter.Null;
-        var other = format == RbldnsdZoneWriter.IPv4Set ? TextWriter.Null : body;
-        await new RbldnsdZoneWriter(dnsbl.Responder.Zone).WriteActiveAsync(db, time.GetUtcNow(), wanted, other, cancellationToken);
+        await export.WriteAsync(parsed, http.Response.Body, cancellationToken);
         return TypedResults.Empty;
     }
 

@@ -201,6 +201,22 @@ public sealed class BlocklistService(
         return result;
     }
 
+    /// <summary>Delists the active listing of exactly <paramref name="network"/> (not one that merely contains it); NotFound when there is none.</summary>
+    public async Task<ChangeResult> DelistNetworkAsync(IpNetwork network, Actor actor, string reason, string? clientAddress, CancellationToken cancellationToken = default)
+    {
+        Listing? listing;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            listing = (await db.Listings.AsNoTracking().OfNetwork(network)
+                .Where(l => l.Status == ListingStatus.Active).ToListAsync(cancellationToken))
+                .FirstOrDefault(l => l.IsActiveAt(now));
+        }
+        return listing is null
+            ? new ChangeResult(ChangeOutcome.NotFound)
+            : await DelistAsync(listing.Id, listing.Version, actor, reason, clientAddress, cancellationToken);
+    }
+
     /// <summary>Records listings whose expiry has passed as expired. Lookups already ignore them from the exact instant.</summary>
     public async Task<int> RecordExpiriesAsync(CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,9 @@ internal sealed class DelistRequestConfiguration : IEntityTypeConfiguration<Deli
         builder.Property(r => r.Reference).HasMaxLength(16);
         builder.HasIndex(r => r.Reference).IsUnique();
         builder.Property(r => r.Email).HasMaxLength(EmailAddressInput.MaxLength);
-        builder.Property(r => r.IpAddress).HasMaxLength(64);
+        // Stored as its text, as it always was; the code carries the parsed address.
+        builder.Property(r => r.IpAddress).HasMaxLength(64)
+            .HasConversion(address => address.ToString(), text => System.Net.IPAddress.Parse(text));
         // Concurrency tokens: of two Delist clicks, or a click and a resend, only the first one saves.
         builder.Property(r => r.State).HasConversion<string>().HasMaxLength(32).IsConcurrencyToken();
         builder.Property(r => r.TokenHash).HasMaxLength(32).IsConcurrencyToken();

@@ -8,6 +8,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
 {
     public void Configure(EntityTypeBuilder<OutboxMessage> builder)
     {
+        // Mail queued before there were kinds of mail was all confirmation mail.
+        builder.Property(m => m.Kind).HasMaxLength(64).HasDefaultValue("Confirmation");
         builder.Property(m => m.ProtectedToken).HasMaxLength(1000);
         builder.Property(m => m.LastError).HasMaxLength(1000);
         builder.Property(m => m.Version).IsConcurrencyToken();

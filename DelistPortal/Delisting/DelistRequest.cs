@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace DelistPortal.Delisting;
 
 /// <summary>
@@ -13,8 +15,8 @@ public class DelistRequest
 
     public required string Email { get; set; }
 
-    /// <summary>The normalized address (IPv4-mapped IPv6 is stored as IPv4).</summary>
-    public required string IpAddress { get; set; }
+    /// <summary>The normalized address (IPv4-mapped IPv6 is stored as IPv4), parsed once when the sender submits it.</summary>
+    public required IPAddress IpAddress { get; set; }
 
     public DelistRequestState State { get; set; }
 

@@ -63,7 +63,7 @@ public sealed class DelistService(
 
         // Submitting the same pair again (a refresh, a second tab) continues the open request instead of mailing again.
         var open = await db.DelistRequests
-            .Where(r => r.Email == parsedEmail.Address && r.IpAddress == ip &&
+            .Where(r => r.Email == parsedEmail.Address && r.IpAddress == address &&
                         r.State == DelistRequestState.AwaitingConfirmation && r.TokenExpiresAt > now)
             .OrderByDescending(r => r.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
@@ -84,7 +84,7 @@ public sealed class DelistService(
             Id = Guid.NewGuid(),
             Reference = RequestReference.New(),
             Email = parsedEmail.Address!,
-            IpAddress = ip,
+            IpAddress = address,
             CreatedAt = now,
             RequestedFromAddress = clientAddress,
             // The language the sender used: the mail, and any resend, is written in it.
@@ -167,7 +167,7 @@ public sealed class DelistService(
             return view;
         }
 
-        var address = System.Net.IPAddress.Parse(request.IpAddress);
+        var address = request.IpAddress;
         var listings = await db.ListingsThatListAsync(address, now, forChange: true, cancellationToken);
         var plan = policy.Plan(address, listings);
         var actor = Actor.Requester(request.Email);
@@ -213,7 +213,7 @@ public sealed class DelistService(
                 DelistRequestState.InReview => ConfirmationStatus.SentToReview,
                 _ => ConfirmationStatus.NotListedAnyMore,
             },
-            request.Reference, request.IpAddress, listings.Select(ListingSummary.From).ToList(),
+            request.Reference, request.IpAddress.ToString(), listings.Select(ListingSummary.From).ToList(),
             request.State, request.CompletedAt, request.DelistedNetworks, request.ExceptedNetwork, request.ExceptedFrom);
     }
 
@@ -258,20 +258,20 @@ public sealed class DelistService(
     {
         if (request.State != DelistRequestState.AwaitingConfirmation)
         {
-            return new ConfirmationView(ConfirmationStatus.AlreadyCompleted, request.Reference, request.IpAddress,
+            return new ConfirmationView(ConfirmationStatus.AlreadyCompleted, request.Reference, request.IpAddress.ToString(),
                 State: request.State, CompletedAt: request.CompletedAt, DelistedNetworks: request.DelistedNetworks,
                 ExceptedNetwork: request.ExceptedNetwork, ExceptedFrom: request.ExceptedFrom);
         }
         if (request.IsExpired(now))
         {
-            return new ConfirmationView(ConfirmationStatus.Expired, request.Reference, request.IpAddress);
+            return new ConfirmationView(ConfirmationStatus.Expired, request.Reference, request.IpAddress.ToString());
         }
-        var address = System.Net.IPAddress.Parse(request.IpAddress);
+        var address = request.IpAddress;
         var plan = policy.Plan(address, await db.ListingsThatListAsync(address, now, cancellationToken: cancellationToken));
         // What the click would do, so the sender knows before pressing it: which ranges stay listed.
         return new ConfirmationView(
             plan.IsEmpty ? ConfirmationStatus.NotListedAnyMore : ConfirmationStatus.ReadyToDelist,
-            request.Reference, request.IpAddress, plan.All.Select(ListingSummary.From).ToList(),
+            request.Reference, request.IpAddress.ToString(), plan.All.Select(ListingSummary.From).ToList(),
             ExceptedNetwork: plan.Excepted.Count > 0 ? plan.ExceptionNetwork.ToString() : null, ExceptedFrom: plan.ExceptedFrom);
     }
 
@@ -287,7 +287,7 @@ public sealed class DelistService(
         request.TokenExpiresAt = now + Options.ConfirmationLinkLifetime;
         request.ConfirmationsSent++;
         request.LastConfirmationSentAt = now;
-        await outbox.EnqueueConfirmationAsync(db, request, token, now, cancellationToken);
+        await outbox.EnqueueAsync(db, ConfirmationMailer.MailKind, request.Id, token.Value, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         outbox.Wake();
     }
@@ -299,6 +299,6 @@ public sealed class DelistService(
         request.LastConfirmationSentAt + Options.ResendInterval;
 
     private PendingRequest Describe(DelistRequest request) => new(
-        request.Reference, request.Email, request.IpAddress, request.TokenExpiresAt, Options.ConfirmationLinkLifetime,
+        request.Reference, request.Email, request.IpAddress.ToString(), request.TokenExpiresAt, Options.ConfirmationLinkLifetime,
         ResendsLeft(request) > 0 ? CanResendAt(request) : null, ResendsLeft(request));
 }

@@ -40,7 +40,7 @@ public sealed class RequestStatusQuery(IDbContextFactory<PortalDbContext> dbFact
         var state = request.IsExpired(now) ? DelistRequestState.Expired : request.State;
         return new RequestStatus(
             request.Reference,
-            request.IpAddress,
+            request.IpAddress.ToString(),
             state,
             request.CreatedAt,
             state == DelistRequestState.AwaitingConfirmation ? request.TokenExpiresAt : null,

@@ -42,7 +42,7 @@ public sealed class SubmissionLimits(IOptions<SubmissionLimitOptions> options)
                  {
                      (limits.PerClient, clientGroup is null ? null : db.DelistRequests.Where(r => r.ClientGroup == clientGroup)),
                      (limits.PerEmail, db.DelistRequests.Where(r => r.Email == email)),
-                     (limits.PerTarget, db.DelistRequests.Where(r => r.IpAddress == ip)),
+                     (limits.PerTarget, db.DelistRequests.Where(r => r.IpAddress == target)),
                      (limits.PerRange, db.DelistRequests.Where(r => r.TargetRange == range)),
                  })
         {

@@ -15,9 +15,6 @@ namespace DelistPortal.Dnsbl;
 /// </summary>
 public sealed class RbldnsdZoneWriter(DnsblZone zone)
 {
-    public const string IPv4Set = "ip4set";
-    public const string IPv6Trie = "ip6trie";
-
     public Task WriteAsync(IAsyncEnumerable<(IpNetwork Network, ListingReason Reason)> listings, TextWriter ipv4, TextWriter ipv6, CancellationToken cancellationToken = default) =>
         WriteAsync(listings, [], ipv4, ipv6, cancellationToken);
 

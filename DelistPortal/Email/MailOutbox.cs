@@ -1,24 +1,31 @@
 using DelistPortal.Data;
-using DelistPortal.Delisting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Email;
 
-/// <summary>Puts confirmation mail into the outbox, inside the caller's unit of work, and wakes the sender after commit.</summary>
+/// <summary>
+/// Puts every mail the portal sends into the outbox, inside the caller's unit of work, and wakes the sender after
+/// commit; an <see cref="IOutboxMailWriter"/> per kind writes the mail when it is due.
+/// </summary>
 public sealed class MailOutbox(IDataProtectionProvider dataProtection, IOptions<OutboxOptions> options)
 {
+    // The purpose string predates other kinds of mail; changing it would make queued confirmation links unreadable.
     private readonly IDataProtector _protector = dataProtection.CreateProtector("DelistPortal.Outbox.ConfirmationToken");
     private readonly SemaphoreSlim _wake = new(0);
 
     public OutboxOptions Options => options.Value;
 
-    /// <summary>Adds the mail for <paramref name="token"/> and supersedes older unsent mail of the same request (their links no longer work).</summary>
-    public async Task EnqueueConfirmationAsync(PortalDbContext db, DelistRequest request, ConfirmationToken token, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a mail of <paramref name="kind"/> about <paramref name="requestId"/> and supersedes older unsent mail of
+    /// the same kind and request (a confirmation's older links no longer work).
+    /// </summary>
+    /// <param name="secret">Stored encrypted (the database alone cannot open it) and erased once sent or superseded.</param>
+    public async Task EnqueueAsync(PortalDbContext db, string kind, Guid requestId, string? secret, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var older = await db.OutboxMessages
-            .Where(m => m.DelistRequestId == request.Id && m.SentAt == null && m.GaveUpAt == null && m.SupersededAt == null)
+            .Where(m => m.Kind == kind && m.DelistRequestId == requestId && m.SentAt == null && m.GaveUpAt == null && m.SupersededAt == null)
             .ToListAsync(cancellationToken);
         foreach (var message in older)
         {
@@ -27,8 +34,9 @@ public sealed class MailOutbox(IDataProtectionProvider dataProtection, IOptions<
         }
         db.OutboxMessages.Add(new OutboxMessage
         {
-            DelistRequestId = request.Id,
-            ProtectedToken = _protector.Protect(token.Value),
+            Kind = kind,
+            DelistRequestId = requestId,
+            ProtectedToken = secret is null ? null : _protector.Protect(secret),
             CreatedAt = now,
             NextAttemptAt = now,
         });
@@ -43,7 +51,8 @@ public sealed class MailOutbox(IDataProtectionProvider dataProtection, IOptions<
         }
     }
 
-    internal string Unprotect(string protectedToken) => _protector.Unprotect(protectedToken);
+    /// <summary>The secret given to <see cref="EnqueueAsync"/>, for the writer of the mail; null once erased.</summary>
+    public string? SecretOf(OutboxMessage message) => message.ProtectedToken is null ? null : _protector.Unprotect(message.ProtectedToken);
 
     /// <summary>Returns when woken or after <paramref name="timeout"/>; throws only when <paramref name="cancellationToken"/> fires.</summary>
     internal Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);

@@ -17,7 +17,10 @@ public sealed class MailboxFolder(string path, TimeProvider time) : IMailSender
         Directory.CreateDirectory(Path);
         // Sortable by time, unique without coordination.
         var name = $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}.eml";
-        await message.WriteToAsync(System.IO.Path.Combine(Path, name), cancellationToken);
+        // Written aside and moved in, so a reader (the Mailbox page, a test) never opens a half-written .eml.
+        var partial = System.IO.Path.Combine(Path, name + ".partial");
+        await message.WriteToAsync(partial, cancellationToken);
+        File.Move(partial, System.IO.Path.Combine(Path, name));
     }
 
     /// <summary>The newest messages first.</summary>

@@ -8,11 +8,15 @@ public class OutboxMessage
 {
     public long Id { get; set; }
 
+    /// <summary>Which <see cref="IOutboxMailWriter"/> writes this mail ("Confirmation", "ReviewOutcome").</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>The request the mail answers: every mail the portal sends is about one, and written in its language.</summary>
     public required Guid DelistRequestId { get; set; }
 
     /// <summary>
-    /// The confirmation token, encrypted with Data Protection (the database alone cannot open a link), and erased
-    /// once the mail is sent or superseded.
+    /// A secret the mail carries (a confirmation token), encrypted with Data Protection (the database alone cannot
+    /// open a link), and erased once the mail is sent or superseded.
     /// </summary>
     public string? ProtectedToken { get; set; }
 

@@ -1,5 +1,4 @@
 using DelistPortal.Data;
-using DelistPortal.Delisting;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Email;
@@ -10,7 +9,8 @@ namespace DelistPortal.Email;
 /// finishes the mail it is sending.
 /// </summary>
 public sealed class OutboxSender(
-    IServiceScopeFactory scopes,
+    IEnumerable<IOutboxMailWriter> writers,
+    IMailSender sender,
     IDbContextFactory<PortalDbContext> dbFactory,
     MailOutbox outbox,
     TimeProvider time,
@@ -65,11 +65,12 @@ public sealed class OutboxSender(
     private async Task SendAsync(PortalDbContext db, OutboxMessage message)
     {
         var now = time.GetUtcNow();
-        var request = await db.DelistRequests.FirstOrDefaultAsync(r => r.Id == message.DelistRequestId);
-        var token = message.ProtectedToken is null ? null : outbox.Unprotect(message.ProtectedToken);
-        if (request is null || request.State != DelistRequestState.AwaitingConfirmation || !ConfirmationToken.Matches(token, request.TokenHash))
+        var writer = writers.FirstOrDefault(w => w.Kind == message.Kind)
+            ?? throw new InvalidOperationException($"No writer is registered for outbox mail of kind {message.Kind}.");
+        var mail = await writer.WriteAsync(db, message, CancellationToken.None);
+        if (mail is null)
         {
-            // The sender pressed Resend, or already used a link: this mail's link would not work.
+            // The sender pressed Resend, or already used a link: this mail would say what is no longer true.
             message.SupersededAt = now;
             message.ProtectedToken = null;
             await SaveAsync(db);
@@ -86,14 +87,12 @@ public sealed class OutboxSender(
         }
         try
         {
-            using var scope = scopes.CreateScope();
-            var mailer = scope.ServiceProvider.GetRequiredService<ConfirmationMailer>();
-            await mailer.SendConfirmationAsync(request, new ConfirmationToken(token!, request.TokenHash), CancellationToken.None);
+            await sender.SendAsync(mail.Message, CancellationToken.None);
             message.SentAt = time.GetUtcNow();
             message.ProtectedToken = null;
             message.LastError = null;
             metrics?.OutboxAttempted(sent: true);
-            logger.LogInformation("Confirmation mail for {Reference} sent (attempt {Attempt})", request.Reference, message.Attempts);
+            logger.LogInformation("{Kind} mail for {Reference} sent (attempt {Attempt})", message.Kind, mail.Reference, message.Attempts);
         }
         catch (MailDeliveryException ex)
         {
@@ -104,13 +103,14 @@ public sealed class OutboxSender(
                 metrics?.OutboxGaveUp();
                 message.GaveUpAt = time.GetUtcNow();
                 message.ProtectedToken = null;
-                logger.LogError("Confirmation mail for {Reference} given up after {Attempts} attempts: {Error}",
-                    request.Reference, message.Attempts, ex.Message);
+                await writer.GaveUpAsync(db, message, CancellationToken.None);
+                logger.LogError("{Kind} mail for {Reference} given up after {Attempts} attempts: {Error}",
+                    message.Kind, mail.Reference, message.Attempts, ex.Message);
             }
             else
             {
-                logger.LogWarning("Confirmation mail for {Reference} failed (attempt {Attempt}); next try at {NextAttempt}: {Error}",
-                    request.Reference, message.Attempts, message.NextAttemptAt, ex.Message);
+                logger.LogWarning("{Kind} mail for {Reference} failed (attempt {Attempt}); next try at {NextAttempt}: {Error}",
+                    message.Kind, mail.Reference, message.Attempts, message.NextAttemptAt, ex.Message);
             }
         }
         await SaveAsync(db);

@@ -39,15 +39,7 @@ public static class PortalHostingExtensions
         services.AddSingleton<PublicBaseUrlDefault>();
         services.AddSingleton<IPostConfigureOptions<PortalOptions>>(provider => provider.GetRequiredService<PublicBaseUrlDefault>());
         services.AddSingleton<IValidateOptions<PortalOptions>>(provider => provider.GetRequiredService<PublicBaseUrlDefault>());
-        services.AddOptions<DelistingOptions>().BindConfiguration(DelistingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ProofOfWorkOptions>().BindConfiguration(ProofOfWorkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SubmissionLimitOptions>().BindConfiguration(SubmissionLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DnsblOptions>().BindConfiguration(DnsblOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DnsblOptions>, DnsblOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddLocalization();
@@ -59,32 +51,17 @@ public static class PortalHostingExtensions
             .AddInterceptors(provider.GetRequiredService<ChangeLogCommitSignal>()));
         services.AddSingleton<ChangeLogFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeLogFollower>());
-        services.AddSingleton(provider => new BlocklistIndex(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IChangeLogSubscriber, ListingIndexFollower>();
-        services.AddSingleton<IChangeLogSubscriber, ExceptionIndexFollower>();
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<OutboxHealthCheck>("mail-outbox", tags: [ReadyTag]);
 
-        services.AddSingleton<MailTemplateRenderer>();
-        services.AddSingleton<MailOutbox>();
-        services.AddSingleton<OutboxSender>();
-        services.AddSingleton(provider => new MailboxFolder(
-            Path.Combine(provider.GetRequiredService<IOptions<PortalOptions>>().Value.DataDirectoryPath, "mailbox"),
-            provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<SmtpMailSender>();
-        services.AddSingleton<IMailSender>(provider =>
-            provider.GetRequiredService<IOptions<MailOptions>>().Value.UsesSmtp
-                ? provider.GetRequiredService<SmtpMailSender>()
-                : provider.GetRequiredService<MailboxFolder>());
-
-        services.AddSingleton<ListingPolicy>();
-        services.AddSingleton<BlocklistService>();
-        services.AddSingleton<SubmissionLimits>();
-        services.AddSingleton<ProofOfWork>();
-        services.AddSingleton<DnsblServer>();
+        // The features, each registering itself; what runs in the background depends on the roles below.
+        services.AddBlocklist();
+        services.AddMail();
+        services.AddDelisting();
+        services.AddDnsbl();
         builder.AddPortalMetrics(roles);
 
         if (roles.HasFlag(PortalRoles.Web))
@@ -94,9 +71,6 @@ public static class PortalHostingExtensions
             services.AddRazorComponents().AddInteractiveServerComponents();
             services.AddMudServices();
             services.AddPortalApi();
-            services.AddScoped<ConfirmationMailer>();
-            services.AddScoped<DelistService>();
-            services.AddScoped<RequestStatusQuery>();
             services.AddAdminArea();
         }
         if (roles.HasFlag(PortalRoles.Dnsbl))

@@ -462,6 +462,9 @@ public class BlocklistIndexTests
         var moving = IPAddress.Parse("192.0.2.200");
         var writing = true;
         var violations = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        // Proof that the readers ran while the writer wrote: how many reads, and which states of the sequence they saw.
+        var reads = 0L;
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
 
         void Read()
         {
@@ -475,12 +478,17 @@ public class BlocklistIndexTests
                     {
                         violations.Enqueue($"sequence: {string.Join(",", all)}");
                     }
+                    foreach (var id in all)
+                    {
+                        seen.TryAdd(id, true);
+                    }
                     // Listing 5 moves between two networks that both contain the address: exactly once, always.
                     var five = index.FindAll(moving).Count(h => h.ListingId == 5);
                     if (five != 1 || !index.TryFindMostSpecific(moving, out var hit) || hit.ListingId != 5)
                     {
                         violations.Enqueue($"moving: seen {five} times");
                     }
+                    Interlocked.Increment(ref reads);
                 }
             }
             catch (Exception exception)
@@ -492,6 +500,11 @@ public class BlocklistIndexTests
         var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(Read, TaskCreationOptions.LongRunning)).ToArray();
         for (var k = 11; k < 900; k++)
         {
+            if (k % 100 == 11)
+            {
+                // On two busy cores the readers may not have been scheduled yet: let them read before writing on.
+                WaitForReads(ref reads, Interlocked.Read(ref reads) + 3);
+            }
             index.Upsert(Entry(k, "198.51.100.0", 24));
             index.Remove(k - 1);
             index.Upsert(k % 2 == 0 ? Entry(5, "192.0.2.128", 25) : Entry(5, "192.0.2.0", 24));
@@ -504,6 +517,18 @@ public class BlocklistIndexTests
 
         Assert.Empty(violations);
         Assert.InRange(index.CompactionCount, 1, int.MaxValue);
+        // Without these, a test whose readers never ran (or ran only before or after the writes) would pass.
+        Assert.InRange(Interlocked.Read(ref reads), 27, long.MaxValue);
+        Assert.InRange(seen.Count, 9, int.MaxValue);
+    }
+
+    private static void WaitForReads(ref long reads, long atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (Interlocked.Read(ref reads) < atLeast && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(1);
+        }
     }
 
     [Fact]

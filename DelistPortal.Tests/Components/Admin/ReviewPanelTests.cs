@@ -23,7 +23,7 @@ public sealed class ReviewPanelTests : AdminComponentTest
         await panel.WaitForAssertionAsync(() => Assert.Contains("Approved: 203.0.113.7 removed from the blocklist.", panel.Markup));
         Assert.True(decided);
         Assert.False(await Harness.IsListedAsync("203.0.113.7"));
-        Assert.Contains("removed", Assert.Single(Harness.Mail.Sent).Subject);
+        Assert.Contains("removed", Assert.Single(await Harness.SentMailAsync()).Subject);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ReviewPanelTests : AdminComponentTest
 
         await panel.WaitForAssertionAsync(() => Assert.Contains("Denied: 203.0.113.7 stays listed.", panel.Markup));
         Assert.True(await Harness.IsListedAsync("203.0.113.7"));
-        Assert.Contains("We still receive spam from this host.", Assert.Single(Harness.Mail.Sent).TextBody);
+        Assert.Contains("We still receive spam from this host.", Assert.Single(await Harness.SentMailAsync()).TextBody);
         await using var db = Harness.Database.CreateDbContext();
         Assert.Equal(DelistRequestState.Denied, (await db.DelistRequests.SingleAsync()).State);
     }
@@ -85,7 +85,7 @@ public sealed class ReviewPanelTests : AdminComponentTest
         var now = Harness.Clock.GetUtcNow();
         var request = new DelistRequest
         {
-            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = "203.0.113.7",
+            Id = Guid.NewGuid(), Reference = RequestReference.New(), Email = "sender@example.org", IpAddress = System.Net.IPAddress.Parse("203.0.113.7"),
             CreatedAt = now, TokenHash = [], TokenExpiresAt = now.AddMinutes(30),
         };
         request.MarkInReview(now, "198.51.100.77", "Self-service refused (SelfServiceNotAllowed) for 203.0.113.7");

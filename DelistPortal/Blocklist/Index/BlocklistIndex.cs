@@ -8,8 +8,8 @@ using System.Runtime.InteropServices;
 namespace DelistPortal.Blocklist.Index;
 
 /// <summary>
-/// The active listings in memory, for the lookups that cannot wait for the database (the DNS responder, the portal's
-/// status check), with the range exceptions among them: the most specific entry that contains an address decides, so
+/// The active listings in memory, for the lookups that cannot wait for the database (the DNS responder; the HTTP API,
+/// the wizard and the status pages ask the database), with the range exceptions among them: the most specific entry that contains an address decides, so
 /// an exception frees its address from every wider listing, and a listing of the same network (or a narrower one)
 /// beats the exception (docs/decisions/008). Exceptions have negative ids. Readers take no lock: they read the current <see cref="IndexSnapshot"/>, which is never modified.
 /// Writers are serialized; each change publishes a new snapshot whose small overlay holds the changes since the base

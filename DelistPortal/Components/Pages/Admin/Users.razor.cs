@@ -21,7 +21,7 @@ public partial class Users
 
     private async Task CreateAsync()
     {
-        if (string.IsNullOrWhiteSpace(_userName) || !Delisting.EmailAddressInput.Parse(_email).IsValid || (_password?.Length ?? 0) < 12)
+        if (string.IsNullOrWhiteSpace(_userName) || !Delisting.EmailAddressInput.Parse(_email).IsValid || !AdminPassword.IsAcceptable(_password))
         {
             _errors = [L["Setup_FormInvalid"].Value];
             return;
