@@ -52,8 +52,15 @@ public sealed class PortalProcess : IAsyncDisposable
     /// <summary>The last lines the portal wrote (warnings and errors only, at the benchmark's log level).</summary>
     public IEnumerable<string> Output => _output;
 
+    /// <summary>Another build of the portal to run (--portal PATH), e.g. a copy of the build before a change.</summary>
+    public static string? PortalDllOverride { get; set; }
+
     public static string FindPortalDll()
     {
+        if (PortalDllOverride is not null)
+        {
+            return File.Exists(PortalDllOverride) ? PortalDllOverride : throw new InvalidOperationException($"{PortalDllOverride} does not exist.");
+        }
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "DelistPortal.sln")))
         {

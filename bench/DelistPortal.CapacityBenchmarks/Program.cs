@@ -11,7 +11,8 @@ namespace DelistPortal.CapacityBenchmarks;
 //   dotnet run -c Release --no-build --project bench/DelistPortal.CapacityBenchmarks -- senders \
 //       [--senders 50] [--seconds 180] [--listings 20000] [--variant shipped]
 //
-// --portal-arg KEY=VALUE and --portal-env NAME=VALUE add a portal setting or environment variable to every variant.
+// --portal-arg KEY=VALUE and --portal-env NAME=VALUE add a portal setting or environment variable to every variant;
+// --portal PATH/DelistPortal.dll runs another build (a copy of the one before a change, to compare).
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -26,6 +27,7 @@ public static class Program
         var extraArguments = options.GetValueOrDefault("portal-arg", []).SelectMany(a => a.Split('=', 2) is [var key, var value] ? new[] { "--" + key.TrimStart('-'), value } : throw new ArgumentException($"--portal-arg {a}: KEY=VALUE")).ToList();
         var extraEnvironment = options.GetValueOrDefault("portal-env", []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         var variants = options.GetValueOrDefault("variant", ["shipped"]).Select(name => Variant.Named(name).With(extraArguments, extraEnvironment)).ToList();
+        PortalProcess.PortalDllOverride = options.TryGetValue("portal", out var portal) ? Path.GetFullPath(portal[^1]) : null;
         var dataRoot = Single(options, "data", Path.Combine(Path.GetTempPath(), "delistportal-capacity"));
         Directory.CreateDirectory(dataRoot);
 

@@ -140,6 +140,9 @@ public sealed class RenderTree
                 return InsertRange(reader, parent, index, frameIndex + 1, frameIndex + frame.A);
             case RenderTreeFrameType.ElementReferenceCapture:
             case RenderTreeFrameType.ComponentReferenceCapture:
+            case RenderTreeFrameType.NamedEvent:
+            case RenderTreeFrameType.ComponentRenderMode:
+                // Nothing in the page for these (blazor.web.js skips them too).
                 return 0;
             default:
                 throw new InvalidOperationException($"Cannot insert a frame of type {frame.Type}");
