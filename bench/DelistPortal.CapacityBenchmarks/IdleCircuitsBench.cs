@@ -47,8 +47,9 @@ public static class IdleCircuitsBench
         await (await BlazorCircuit.OpenAsync(http, portal.RootUri, keepTree: false, TimeSpan.FromSeconds(60))).DisposeAsync();
         await Task.Delay(TimeSpan.FromSeconds(5));
         var baseline = await SampleAsync(portal, http);
+        var baselineLive = await portal.LiveHeapBytesAsync(http);
         var offset = (int)(baseline.OpenCircuits ?? 0);
-        Console.WriteLine($"   baseline: RSS {Mb(baseline.Rss)} MB, managed heap {Mb(baseline.Heap)} MB, circuits by the gauge {offset}");
+        Console.WriteLine($"   baseline: RSS {Mb(baseline.Rss)} MB, managed heap {Mb(baseline.Heap)} MB (live after a full GC {Mb(baselineLive)} MB), circuits by the gauge {offset}");
 
         var circuits = new ConcurrentBag<BlazorCircuit>();
         var failures = new ConcurrentBag<string>();
@@ -85,11 +86,14 @@ public static class IdleCircuitsBench
                 var perCircuit = (sample.Rss - baseline.Rss) / (double)Math.Max(1, alive);
                 var marginal = (sample.Rss - previous.Rss) / (double)Math.Max(1, alive - previousCount);
                 var heapPerCircuit = ((sample.Heap ?? 0) - (baseline.Heap ?? 0)) / Math.Max(1, alive);
+                var live = await portal.LiveHeapBytesAsync(http);
+                var livePerCircuit = ((live ?? 0) - (baselineLive ?? 0)) / Math.Max(1, alive);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"   N={target,5}: open {alive} (gauge {gauge - offset}), failed {failures.Count}; opened in {opened.TotalSeconds:0.0} s " +
                     $"({toOpen / opened.TotalSeconds:0} /s, each p50 {Program.Percentile([.. openTimes], 0.5):0} ms p95 {Program.Percentile([.. openTimes], 0.95):0} ms, server CPU {serverCpu.TotalMilliseconds / Math.Max(1, toOpen):0.0} ms per circuit); " +
                     $"RSS {Mb(sample.Rss)} MB → {perCircuit / 1024:0} KB per circuit (marginal {marginal / 1024:0} KB), " +
-                    $"managed heap {Mb(sample.Heap)} MB → {heapPerCircuit / 1024:0} KB per circuit; peak RSS {Mb(portal.PeakResidentBytes())} MB"));
+                    $"managed heap {Mb(sample.Heap)} MB → {heapPerCircuit / 1024:0} KB per circuit, live after a full GC {Mb(live)} MB → {livePerCircuit / 1024:0} KB per circuit; " +
+                    $"peak RSS {Mb(portal.PeakResidentBytes())} MB"));
                 previous = sample;
                 previousCount = alive;
                 if (failures.Count > target / 10)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Diagnostics.NETCore.Client;
 
 namespace DelistPortal.CapacityBenchmarks;
 
@@ -119,6 +120,28 @@ public sealed class PortalProcess : IAsyncDisposable
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
+    /// <summary>
+    /// What the managed heap holds alive: a full blocking collection is induced over the diagnostics port (an EventPipe
+    /// session asking for the GC heap collection, as dotnet-gcdump does), then the runtime's own heap size after the
+    /// last collection is read from /metrics. Steadier than the size after whatever collection happened last.
+    /// </summary>
+    public async Task<double?> LiveHeapBytesAsync(HttpClient http)
+    {
+        const long gcKeyword = 0x1;
+        const long gcHeapCollectKeyword = 0x800000;
+        var client = new DiagnosticsClient(_process.Id);
+        using (var session = await client.StartEventPipeSessionAsync(
+                   [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", System.Diagnostics.Tracing.EventLevel.Informational, gcKeyword | gcHeapCollectKeyword)],
+                   requestRundown: false, circularBufferMB: 16, CancellationToken.None))
+        {
+            var drain = session.EventStream.CopyToAsync(Stream.Null);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await session.StopAsync(CancellationToken.None);
+            await drain;
+        }
+        return Series(await http.GetStringAsync("/metrics"), "dotnet_gc_last_collection_heap_size_bytes");
     }
 
     private long StatusKilobytes(string field)
