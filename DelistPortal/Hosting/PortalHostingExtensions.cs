@@ -9,6 +9,7 @@ using DelistPortal.Delisting;
 using DelistPortal.Dnsbl;
 using DelistPortal.Email;
 using DelistPortal.Metrics;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -27,6 +28,9 @@ public static class PortalHostingExtensions
 {
     /// <summary>Checks that must pass before the portal takes traffic (<c>/health/ready</c>).</summary>
     private const string ReadyTag = "ready";
+
+    /// <summary>Configuration section bound to Blazor's <see cref="CircuitOptions"/> (Circuits:DisconnectedCircuitMaxRetained, ...).</summary>
+    public const string CircuitSection = "Circuits";
 
     /// <summary>Every registration of the portal, in one place; what runs depends on the process's <see cref="PortalRoles"/>.</summary>
     public static WebApplicationBuilder AddDelistPortal(this WebApplicationBuilder builder)
@@ -69,6 +73,8 @@ public static class PortalHostingExtensions
             // Serves MudBlazor's files from the package cache when the app runs unpublished, whatever the environment.
             builder.WebHost.UseStaticWebAssets();
             services.AddRazorComponents().AddInteractiveServerComponents();
+            // The framework's circuit settings, by their own names, for operators who tune a host (README, "Capacity").
+            services.AddOptions<CircuitOptions>().BindConfiguration(CircuitSection);
             services.AddMudServices();
             services.AddPortalApi();
             services.AddAdminArea();
