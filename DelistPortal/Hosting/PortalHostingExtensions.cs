@@ -93,6 +93,8 @@ public static class PortalHostingExtensions
             builder.WebHost.UseStaticWebAssets();
             services.AddRazorComponents().AddInteractiveServerComponents();
             services.AddMudServices();
+            // MudBlazor's own texts in the page's language, from the portal's resources.
+            services.AddTransient<MudBlazor.MudLocalizer, DelistPortal.Resources.PortalMudLocalizer>();
             services.AddPortalApi();
             services.AddScoped<ConfirmationMailer>();
             services.AddScoped<DelistService>();

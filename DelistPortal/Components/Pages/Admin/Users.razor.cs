@@ -1,3 +1,4 @@
+using DelistPortal.Components.Shared;
 using DelistPortal.Admin;
 using MudBlazor;
 
@@ -50,7 +51,7 @@ public partial class Users
         {
             return;
         }
-        await RunAsync(user, () => Accounts.ChangeRoleAsync(Caller, user.Id, user.Stamp, role), L["Users_RoleChanged", user.UserName, role]);
+        await RunAsync(user, () => Accounts.ChangeRoleAsync(Caller, user.Id, user.Stamp, role), L["Users_RoleChanged", user.UserName, AdminText.Role(L, role)]);
     }
 
     private async Task RemoveAsync(AdminUserRow user)
