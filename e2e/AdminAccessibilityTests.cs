@@ -145,8 +145,6 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
 
         await admin.Button(T("Add", "Ajouter")).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
-        // Focus opens on the first field, which can be seen, not on the dialog's frame.
-        await Expect(page.GetByRole(AriaRole.Dialog).GetByLabel(T("IP address or range", "Adresse IP ou plage"))).ToBeFocusedAsync();
         await CheckAsync("listings-add-dialog");
         await CloseDialogAsync();
         await admin.Button(T("Edit 198.51.100.0/26", "Modifier 198.51.100.0/26")).ClickAsync();
