@@ -59,7 +59,7 @@ public sealed class AccessibilityTests(EmbeddedPortalUnderTest portal) : IClassF
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = T("Check your email", "Consultez vos e-mails") })).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the check-your-email step");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Resend", "Renvoyer"), Exact = true }).ClickAsync();
-        await Expect(page.GetByText(T("you can ask for the email again at", "vous pourrez redemander l'e-mail"))).ToBeVisibleAsync();
+        await Expect(page.GetByText(T("then ask for the email again", "puis redemandez l'e-mail"))).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the check-your-email step after Resend");
 
         var mailbox = await portal.OpenAsync(context, "/mailbox");

@@ -1,5 +1,9 @@
+using System.Net;
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
 using DelistPortal.EndToEnd.Support;
 using DelistPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -53,5 +57,79 @@ public sealed class KeyboardFlowTests(PortalUnderTest portal) : IClassFixture<Po
         await Expect(field).ToBeFocusedAsync();
         await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(field).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("This is not a valid email address"));
+    }
+
+    [Fact]
+    public async Task TheFirstTabStopAfterTheHeadingIsTheEmailField()
+    {
+        await using var context = await portal.Browser.NewContextAsync("en");
+        var page = await portal.OpenAsync(context, "/");
+
+        // Start reading at the page's heading, as a screen reader user would, then Tab once.
+        await page.Locator("h1").EvaluateAsync("h => { h.tabIndex = -1; h.focus(); }");
+        await page.Keyboard.PressAsync("Tab");
+
+        await Expect(page.GetByLabel("Email address")).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task FocusMovesToTheOutcomeWhenTheRequestGoesToReviewAndWhenTheLinkWasUsedMeanwhile()
+    {
+        const string ip = "203.0.113.230";
+        const string email = "postmaster@review-focus.example";
+        await ListAsync(ip, selfService: false);
+        await using var context = await portal.Browser.NewContextAsync("en");
+        var page = await portal.OpenAsync(context, $"/?ip={ip}");
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
+        var mail = await portal.Smtp.WaitForMessageAsync(m => m.To.ToString().Contains(email));
+        var link = MailLinks.ConfirmationLink(mail).PathAndQuery;
+        var first = await portal.OpenAsync(context, link);
+        var second = await portal.OpenAsync(context, link);
+
+        await first.TabToAsync("Delist IP");
+        await first.Keyboard.PressAsync("Enter");
+        await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Your request goes to our team for review" })).ToBeFocusedAsync();
+        // The reference links to its status page, as in the delisted outcome.
+        await Expect(first.GetByRole(AriaRole.Link, new() { Name = mail.Headers["X-Delist-Reference"]! + ":", Exact = false })).ToBeVisibleAsync();
+
+        // The same link in another tab, pressed after the first: refused, and focus is on what it says.
+        await second.TabToAsync("Delist IP");
+        await second.Keyboard.PressAsync("Enter");
+        await Expect(second.GetByRole(AriaRole.Heading, new() { Name = "This link has already been used" })).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task FocusMovesToTheDecisionAfterApprove()
+    {
+        const string ip = "203.0.113.231";
+        const string email = "postmaster@approve-focus.example";
+        await ListAsync(ip, selfService: false);
+        await portal.AddAccountAsync("kay", "a long passphrase for the keyboard test", AdminRoles.Admin);
+        var submitted = await portal.Portal.Services.SubmitSolvedAsync(email, ip, "198.51.100.250");
+        var mail = await portal.Smtp.WaitForMessageAsync(m => m.To.ToString().Contains(email));
+        var token = System.Text.RegularExpressions.Regex.Match(MailLinks.ConfirmationLink(mail).Query, "token=([^&]+)").Groups[1].Value;
+        using (var scope = portal.Portal.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Delisting.DelistService>().DelistAsync(submitted.Request!.Reference, token, "198.51.100.250");
+        }
+        await using var context = await portal.Browser.NewContextAsync("en");
+        var admin = new AdminPages(await context.NewPageAsync());
+        await admin.SignInAsync("kay", "a long passphrase for the keyboard test", "en", portal.RootUri);
+        await admin.OpenAsync(portal.RootUri, "/admin/requests");
+
+        await admin.GridRows.Filter(new() { HasText = ip }).GetByRole(AriaRole.Button).First.ClickAsync();
+        await admin.Button("Approve and delist").FocusAsync();
+        await admin.Page.Keyboard.PressAsync("Enter");
+
+        var decision = admin.Page.GetByTestId("review-decision");
+        await Expect(decision).ToContainTextAsync($"Approved: {ip}");
+        await Expect(decision).ToBeFocusedAsync();
+    }
+
+    private async Task ListAsync(string ip, bool selfService)
+    {
+        var draft = new ListingDraft(IpNetworkInput.Parse(ip).Network!.Value, ListingReason.Spam, "Spam seen by our sensors.", ListingSource.Admin) { SelfServiceAllowed = selfService };
+        Assert.True((await portal.Portal.Services.GetRequiredService<BlocklistService>().ListAsync(draft, Actor.Admin("setup"), IPAddress.Loopback.ToString())).Succeeded);
     }
 }

@@ -25,6 +25,6 @@ public sealed class ReconnectTests(PortalUnderTest portal) : IClassFixture<Porta
         // Same circuit, same step: the sender loses nothing and the page still answers.
         await Expect(wizard.Heading("Check your email")).ToBeVisibleAsync();
         await wizard.Page.GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
-        await Expect(wizard.Page.GetByText("you can ask for the email again at")).ToBeVisibleAsync();
+        await Expect(wizard.Page.GetByText("then ask for the email again")).ToBeVisibleAsync();
     }
 }

@@ -20,6 +20,16 @@ public class BounceAddressExtractorTests
     }
 
     [Fact]
+    public void TheBannedAddressIsOfferedBeforeTheReportingServersOwn()
+    {
+        var result = BounceAddressExtractor.Extract(
+            "Reporting-MTA: dns; mx.receiver.example [198.51.100.3]\nFinal-Recipient: rfc822; bob@receiver.example\n" +
+            "Diagnostic-Code: smtp; 550 5.7.606 Access denied, banned sending IP [203.0.113.7]");
+
+        Assert.Equal(["203.0.113.7", "198.51.100.3"], result.Addresses);
+    }
+
+    [Fact]
     public void SeveralPublicAddressesAreListedInOrderOnce()
     {
         var result = BounceAddressExtractor.Extract("banned sending IP [203.0.113.7] ... ?ip=203.0.113.7 Received: from mx [198.51.100.20]");

@@ -5,6 +5,8 @@ using System.Resources;
 using System.Text.RegularExpressions;
 using DelistPortal.Resources;
 using DelistPortal.Tests.Support;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace DelistPortal.Tests.Resources;
 
@@ -145,11 +147,55 @@ public sealed partial class StringsTests : IAsyncLifetime
         var english = Entries("en");
         var french = Entries("fr");
         // Identical in both languages on purpose: formats, and words French shares with English.
-        string[] same = ["Title_Format", "Mailbox_Item", "Reason_Spam"];
+        string[] same = ["Title_Format", "Mailbox_Item", "Reason_Spam", "Admin_Menu", "Admin_SignedInAs", "MudBlazor_MudPagination_PageIndex"];
 
         var untranslated = english.Keys.Where(key => english[key] == french[key] && !same.Contains(key)).ToList();
 
         Assert.Empty(untranslated);
+    }
+
+    /// <summary>MudBlazor's own texts the admin area shows: the pager, the row toggle, close buttons, pickers.</summary>
+    [Theory]
+    [InlineData("MudDataGridPager_RowsPerPage", "Lignes par page\u00a0:")]
+    [InlineData("MudDataGridPager_InfoFormat", "1–5 sur 5")]
+    [InlineData("MudDataGrid_ExpandGroup", "Développer le groupe")]
+    [InlineData("MudDataGridPager_NextPage", "Page suivante")]
+    [InlineData("MudAlert_Close", "Fermer")]
+    [InlineData("MudSnackbar_Close", "Fermer")]
+    [InlineData("MudInput_Clear", "Effacer")]
+    public void MudBlazorTextsAreInFrench(string key, string french)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddLocalization();
+        services.AddMudServices();
+        services.AddTransient<MudLocalizer, PortalMudLocalizer>();
+        using var provider = services.BuildServiceProvider();
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("fr");
+        try
+        {
+            // Through MudBlazor's own entry point, as its components ask.
+            var text = provider.GetRequiredService<ILocalizationInterceptor>().Handle(key, 1, 5, 5);
+            Assert.Equal(french, text.Value);
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+    }
+
+    [Fact]
+    public void EveryMudBlazorKeyIsOneMudBlazorHas()
+    {
+        var mudBlazor = new ResourceManager("MudBlazor.Resources.LanguageResource", typeof(MudLocalizer).Assembly);
+
+        var unknown = Entries("fr").Keys
+            .Where(k => k.StartsWith(PortalMudLocalizer.Prefix, StringComparison.Ordinal))
+            .Where(k => mudBlazor.GetString(k[PortalMudLocalizer.Prefix.Length..], CultureInfo.InvariantCulture) is null)
+            .ToList();
+
+        Assert.Empty(unknown);
     }
 
     [Theory]

@@ -50,6 +50,9 @@ public static class BounceAddressExtractor
                 found.Add(address);
             }
         }
+        // The address the rejection names ("banned sending IP [203.0.113.7]", "?ip=203.0.113.7") first: a bounce also
+        // names the reporting server's own address (Reporting-MTA ... [198.51.100.3]), which is not the one to delist.
+        found = [.. found.OrderBy(address => NamedAsBanned(text, address) ? 0 : 1)];
         return found.Count switch
         {
             0 => new(BounceExtractionOutcome.NoAddress, []),
@@ -57,6 +60,11 @@ public static class BounceAddressExtractor
             _ => new(BounceExtractionOutcome.SeveralAddresses, found),
         };
     }
+
+    private static bool NamedAsBanned(string text, string address) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text,
+            $@"(\bIP\s*\[?\s*|[?&]ip=){System.Text.RegularExpressions.Regex.Escape(address)}(?![0-9A-Fa-f.:])",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Runs of the characters an IPv4 or IPv6 address is written with.</summary>
     private static IEnumerable<string> Tokens(string text)

@@ -76,6 +76,8 @@ public static class PortalHostingExtensions
             // The framework's circuit settings, by their own names, for operators who tune a host (README, "Capacity").
             services.AddOptions<CircuitOptions>().BindConfiguration(CircuitSection);
             services.AddMudServices();
+            // MudBlazor's own texts in the page's language, from the portal's resources.
+            services.AddTransient<MudBlazor.MudLocalizer, DelistPortal.Resources.PortalMudLocalizer>();
             services.AddPortalApi();
             services.AddAdminArea();
         }

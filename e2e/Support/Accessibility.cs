@@ -16,6 +16,13 @@ public static class Accessibility
     /// <param name="exclude">CSS selectors axe skips; each caller says why.</param>
     public static async Task AssertNoViolationsAsync(IPage page, string where, params string[] exclude)
     {
+        var report = await ViolationsAsync(page, exclude);
+        Assert.True(report.Length == 0, $"axe found violations on {where} ({page.Url}):\n{report}");
+    }
+
+    /// <summary>What axe-core finds on the page, one rule and its elements per paragraph; empty when nothing.</summary>
+    public static async Task<string> ViolationsAsync(IPage page, params string[] exclude)
+    {
         // Wait for MudBlazor's transitions (expansion panels, alerts) to settle: axe reads colours as painted.
         await page.EvaluateAsync("""
             () => Promise.race([
@@ -27,8 +34,7 @@ public static class Accessibility
         var result = exclude.Length == 0
             ? await page.RunAxe(WcagAA)
             : await page.RunAxe(new AxeRunContext { Exclude = [.. exclude.Select(e => new AxeSelector(e))] }, WcagAA);
-        var report = string.Join("\n", result.Violations.Select(v =>
+        return string.Join("\n", result.Violations.Select(v =>
             $"{v.Id} ({v.Impact}): {v.Help}\n" + string.Join("\n", v.Nodes.Select(n => $"    {n.Target}: {n.Html} {string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))}"))));
-        Assert.True(result.Violations.Length == 0, $"axe found violations on {where} ({page.Url}):\n{report}");
     }
 }

@@ -9,8 +9,10 @@ public static class Screenshots
 
     public static async Task SaveAsync(IPage page, string name)
     {
-        Directory.CreateDirectory(Folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, name + ".png"), FullPage = true });
+        // A name may hold a subfolder ("admin-phone/en-dashboard").
+        var path = Path.Combine(Folder, name + ".png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
     }
 
     private static string RepositoryRoot()

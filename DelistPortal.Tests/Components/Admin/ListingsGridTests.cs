@@ -244,6 +244,22 @@ public sealed class ListingsGridForViewersTests() : AdminComponentTest(AdminRole
         _ = dialog;
     }
 
+    [Fact]
+    public async Task AFailedSavesMessageGoesOnceTheFieldChanges()
+    {
+        await ShowDialogAsync(new DialogParametersFor.Add(Caller).Parameters);
+        var form = Dialogs;
+        await form.WaitForAssertionAsync(() => Assert.Contains("IP address or range", form.Markup));
+        await Fill(form, "IP address or range", "198.51.100.7/24");
+        await Fill(form, "Detail", "Snowshoe spam.");
+        await form.FindAll("button").Single(b => b.TextContent.Trim() == "Add listing").ClickAsync(new MouseEventArgs());
+        await form.WaitForAssertionAsync(() => Assert.Contains("Did you mean 198.51.100.0/24?", form.Markup));
+
+        await Fill(form, "IP address or range", "203.0.113.50");
+
+        await form.WaitForAssertionAsync(() => Assert.DoesNotContain("Did you mean", form.Markup));
+    }
+
     internal static async Task Fill(IRenderedComponent<MudBlazor.MudDialogProvider> form, string label, string value)
     {
         var id = form.FindAll("label").First(l => l.TextContent.Trim().StartsWith(label, StringComparison.Ordinal)).GetAttribute("for");

@@ -181,7 +181,7 @@ public partial class Listings
     private async Task AddAsync()
     {
         var parameters = new DialogParameters<AddListingDialog> { { d => d.Caller, Caller }, { d => d.ClientAddress, ClientAddress } };
-        var dialog = await Dialogs.ShowAsync<AddListingDialog>(L["AddListing_Title"], parameters);
+        var dialog = await Dialogs.ShowAsync<AddListingDialog>(L["AddListing_Title"], parameters, AdminDialogs.Options);
         if (await dialog.Result is { Canceled: false, Data: Listing added })
         {
             Snackbar.Add(L["AddListing_Done", added.Network], Severity.Success);
@@ -192,7 +192,7 @@ public partial class Listings
     private async Task EditAsync(Listing listing)
     {
         var parameters = new DialogParameters<EditListingDialog> { { d => d.Caller, Caller }, { d => d.Listing, listing }, { d => d.ClientAddress, ClientAddress } };
-        var dialog = await Dialogs.ShowAsync<EditListingDialog>(L["EditListing_Title", listing.Network], parameters);
+        var dialog = await Dialogs.ShowAsync<EditListingDialog>(L["EditListing_Title", listing.Network], parameters, AdminDialogs.Options);
         if (await dialog.Result is { Canceled: false })
         {
             Snackbar.Add(L["EditListing_Done", listing.Network], Severity.Success);
@@ -204,7 +204,7 @@ public partial class Listings
     private async Task DelistAsync(Listing listing)
     {
         var parameters = new DialogParameters<DelistDialog> { { d => d.Caller, Caller }, { d => d.Selected, [listing] }, { d => d.ClientAddress, ClientAddress } };
-        var dialog = await Dialogs.ShowAsync<DelistDialog>(L["DelistDialog_Title", listing.Network], parameters);
+        var dialog = await Dialogs.ShowAsync<DelistDialog>(L["DelistDialog_Title", listing.Network], parameters, AdminDialogs.Options);
         await dialog.Result;
         await ReloadAsync();
     }
@@ -212,7 +212,7 @@ public partial class Listings
     private async Task BulkDelistAsync()
     {
         var parameters = new DialogParameters<DelistDialog> { { d => d.Caller, Caller }, { d => d.Selected, _selected.ToList() }, { d => d.ClientAddress, ClientAddress } };
-        var dialog = await Dialogs.ShowAsync<DelistDialog>(L["DelistDialog_BulkTitle", _selected.Count], parameters);
+        var dialog = await Dialogs.ShowAsync<DelistDialog>(L["DelistDialog_BulkTitle", _selected.Count], parameters, AdminDialogs.Options);
         await dialog.Result;
         await ReloadAsync();
     }

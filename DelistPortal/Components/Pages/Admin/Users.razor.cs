@@ -1,3 +1,4 @@
+using DelistPortal.Components.Shared;
 using DelistPortal.Admin;
 using MudBlazor;
 
@@ -16,6 +17,13 @@ public partial class Users
     private bool _busy;
 
     protected override async Task OnCallerKnownAsync() => _users = await Accounts.ListAsync(Caller);
+
+    /// <summary>
+    /// The only Admin can neither become a Viewer nor be removed (the service refuses it: nobody would be left to run
+    /// the list), so neither is offered.
+    /// </summary>
+    private bool IsOnlyAdmin(AdminUserRow user) =>
+        user.Role == AdminRoles.Admin && _users?.Count(u => u.Role == AdminRoles.Admin) == 1;
 
     private bool IsCaller(AdminUserRow user) => string.Equals(user.UserName, Caller.Identity?.Name, StringComparison.OrdinalIgnoreCase);
 
@@ -50,7 +58,7 @@ public partial class Users
         {
             return;
         }
-        await RunAsync(user, () => Accounts.ChangeRoleAsync(Caller, user.Id, user.Stamp, role), L["Users_RoleChanged", user.UserName, role]);
+        await RunAsync(user, () => Accounts.ChangeRoleAsync(Caller, user.Id, user.Stamp, role), L["Users_RoleChanged", user.UserName, AdminText.Role(L, role)]);
     }
 
     private async Task RemoveAsync(AdminUserRow user)
@@ -62,7 +70,7 @@ public partial class Users
     }
 
     private async Task<bool> ConfirmAsync(string title, string message, string yes) =>
-        await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: L["Button_Cancel"]) == true;
+        await Dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: L["Button_Cancel"], options: AdminDialogs.Options) == true;
 
     /// <summary>Makes the change, says how it went, and reloads the list either way (after a conflict the admin sees the other admin's change).</summary>
     private async Task RunAsync(AdminUserRow user, Func<Task<AccountChangeResult>> change, string done)
