@@ -60,7 +60,11 @@ public static class PortalHostingExtensions
         services.AddSingleton<ChangeLogFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeLogFollower>());
         services.AddSingleton(provider => new BlocklistIndex(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IChangeLogSubscriber, ListingIndexFollower>();
+        services.AddSingleton(provider => new IndexSnapshotFile(provider.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
+            IndexSnapshotFile.PathFor(DatabaseConnection.ConnectionString(builder.Configuration, provider.GetRequiredService<IOptions<PortalOptions>>().Value)),
+            provider.GetRequiredService<ILogger<IndexSnapshotFile>>()));
+        services.AddSingleton<ListingIndexFollower>();
+        services.AddSingleton<IChangeLogSubscriber>(provider => provider.GetRequiredService<ListingIndexFollower>());
         services.AddSingleton<IChangeLogSubscriber, ExceptionIndexFollower>();
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
@@ -109,6 +113,7 @@ public static class PortalHostingExtensions
             services.AddSingleton<IChangeLogSubscriber, OutboxFollower>();
             services.AddHostedService<ListingExpiryWorker>();
             services.AddHostedService<ChangeLogPruner>();
+            services.AddHostedService<IndexSnapshotWriter>();
         }
         return builder;
     }
