@@ -301,6 +301,8 @@ public sealed class ImportJobs(
         finally
         {
             TryDelete(running.File);
+            // The import's connection (and its page cache) is closed by now: give its memory back to the OS.
+            NativeMemory.Trim();
             lock (_lock)
             {
                 _running = null;
