@@ -163,6 +163,11 @@ public sealed class BlocklistService(
         var indexed = 0;
         try
         {
+            // A read first: every start asks, and an empty queue must not take the write lock.
+            if (!await db.Database.SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM ListingSearchPending) AS Value").SingleAsync(cancellationToken))
+            {
+                return 0;
+            }
             while (true)
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
