@@ -214,7 +214,32 @@ public sealed class ImportJobs(
         {
             logger.LogWarning(ex, "Could not clear old uploads in {Folder}", StagingFolder);
         }
+        // An import that stopped early (the portal stopped, a process died) left its rows' text out of the full-text
+        // index; index it in the background, so that a start does not wait for it.
+        LeftoverSearch = Task.Run(IndexLeftoverSearchAsync, CancellationToken.None);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The start's indexing of what an interrupted import left out of the full-text index. For tests.</summary>
+    internal Task LeftoverSearch { get; private set; } = Task.CompletedTask;
+
+    private async Task IndexLeftoverSearchAsync()
+    {
+        try
+        {
+            if (await blocklist.IndexPendingSearchAsync(cancellationToken: _stopping.Token) is var indexed and > 0)
+            {
+                logger.LogInformation("Indexed the text of {Count} listings that an interrupted import left out of the search index", indexed);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // The next import (or start) indexes them.
+            logger.LogWarning(ex, "Could not index the text of listings left by an interrupted import");
+        }
     }
 
     /// <summary>The portal stops: the running import stops after its current batch and is recorded as interrupted.</summary>
@@ -276,6 +301,8 @@ public sealed class ImportJobs(
         finally
         {
             TryDelete(running.File);
+            // The import's connection (and its page cache) is closed by now: give its memory back to the OS.
+            NativeMemory.Trim();
             lock (_lock)
             {
                 _running = null;

@@ -112,7 +112,8 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
 
     /// <summary>
     /// Lists the file's valid rows in batches of <see cref="BatchSize"/>: the next batch is read and checked while
-    /// the database writes the current one (two cores, two stages). Rows the preview refused are skipped here.
+    /// the database writes the current one (two cores, two stages). Rows the preview refused are skipped here. Their
+    /// text is put in the full-text index at the end, in one pass (docs/decisions/011).
     /// </summary>
     /// <param name="totalRows">The file's valid rows, for progress; 0 when unknown.</param>
     /// <param name="connection">An open connection to write on (the import job's, with a larger page cache), or null.</param>
@@ -158,7 +159,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
             {
-                var results = await blocklist.ListManyAsync(batch.Select(r => r.Draft).ToList(), actor, clientAddress, cancellationToken, connection);
+                var results = await blocklist.ListManyAsync(batch.Select(r => r.Draft).ToList(), actor, clientAddress, cancellationToken, connection, deferSearch: true);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     switch (results[i].Outcome)
@@ -190,6 +191,9 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             await stop.CancelAsync();
             await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
+        // The rows' text goes into the full-text index now, in one pass (the import deferred it): an import ends when
+        // text search finds all its rows. An import that stops early leaves them to the next import or start (ImportJobs).
+        await blocklist.IndexPendingSearchAsync(connection, cancellationToken: cancellationToken);
         return new ImportResult(listed, already, refusedCount, refused);
     }
 

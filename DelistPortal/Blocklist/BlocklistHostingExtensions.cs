@@ -10,7 +10,9 @@ public static class BlocklistHostingExtensions
     {
         services.AddOptions<BlocklistOptions>().BindConfiguration(BlocklistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider => new BlocklistIndex(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IChangeLogSubscriber, ListingIndexFollower>();
+        // Also by its own type: the worker's snapshot writer reads through it.
+        services.AddSingleton<ListingIndexFollower>();
+        services.AddSingleton<IChangeLogSubscriber>(provider => provider.GetRequiredService<ListingIndexFollower>());
         services.AddSingleton<IChangeLogSubscriber, ExceptionIndexFollower>();
         services.AddSingleton<ListingPolicy>();
         services.AddSingleton<BlocklistService>();

@@ -3,6 +3,7 @@ using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace DelistPortal.Blocklist;
 
@@ -56,8 +57,12 @@ public sealed class BlocklistService(
     /// index write a segment per row); the lookup index gets them when the transaction commits.
     /// </summary>
     /// <param name="connection">An open connection to write on (an import job's own), or null for one from the pool.</param>
+    /// <param name="deferSearch">
+    /// Leave the new listings' text out of the full-text index for now (an import): <see cref="IndexPendingSearchAsync"/>
+    /// indexes them later in one pass, which costs a fraction of indexing batch by batch (docs/decisions/011).
+    /// </param>
     public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress,
-        CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null)
+        CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null, bool deferSearch = false)
     {
         var now = time.GetUtcNow();
         var results = new ChangeResult[drafts.Count];
@@ -105,7 +110,16 @@ public sealed class BlocklistService(
             try
             {
                 var listings = added.Select(a => a.Listing).ToList();
+                if (deferSearch)
+                {
+                    await db.Database.ExecuteSqlRawAsync(ListingSearch.BeginDeferralSql, cancellationToken);
+                }
                 await ListingBulkInsert.InsertListingsAsync(db, listings, cancellationToken);
+                if (deferSearch)
+                {
+                    // Before the commit, always: a committed deferral row would defer every later writer's listings.
+                    await db.Database.ExecuteSqlRawAsync(ListingSearch.EndDeferralSql, cancellationToken);
+                }
                 await ListingBulkInsert.InsertEventsAsync(db, added
                     .Select(a => ListingEvent.For(a.Listing, a.Kind, actor, now, clientAddress, drafts[a.Index].Detail.Trim()))
                     .ToList(), cancellationToken);
@@ -130,6 +144,63 @@ public sealed class BlocklistService(
         // An import logs once, at its end (ImportJobs); a line per batch said the same thing a hundred times.
         logger.LogDebug("{Actor} listed {Count} networks in one batch", actor.Name, added.Count);
         return results;
+    }
+
+    /// <summary>
+    /// Puts the listings an import left out of the full-text index (<see cref="ListManyAsync"/> with deferSearch) into it,
+    /// with their current text, <paramref name="chunk"/> listings a transaction so that other writers wait at most one
+    /// chunk. Safe to run from several processes at once, and while an import runs. Returns how many it indexed.
+    /// </summary>
+    public async Task<int> IndexPendingSearchAsync(System.Data.Common.DbConnection? connection = null, int chunk = 50_000,
+        CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (connection is not null)
+        {
+            db.Database.SetDbConnection(connection);
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var indexed = 0;
+        try
+        {
+            // A read first: every start asks, and an empty queue must not take the write lock.
+            if (!await db.Database.SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM ListingSearchPending) AS Value").SingleAsync(cancellationToken))
+            {
+                return 0;
+            }
+            while (true)
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var sqlite = (SqliteConnection)db.Database.GetDbConnection();
+                var dbTransaction = (SqliteTransaction)transaction.GetDbTransaction();
+                await using var bound = sqlite.CreateCommand();
+                bound.Transaction = dbTransaction;
+                bound.CommandText = ListingSearch.PendingBoundSql;
+                bound.Parameters.AddWithValue("$count", chunk);
+                if (await bound.ExecuteScalarAsync(cancellationToken) is not long upTo)
+                {
+                    return indexed;
+                }
+                foreach (var sql in new[] { ListingSearch.IndexPendingSql, ListingSearch.DequeuePendingSql })
+                {
+                    await using var command = sqlite.CreateCommand();
+                    command.Transaction = dbTransaction;
+                    command.CommandText = sql;
+                    command.Parameters.AddWithValue("$upTo", upTo);
+                    // The last is the dequeue: as many as were indexed (a deleted listing leaves the queue with it).
+                    var count = await command.ExecuteNonQueryAsync(cancellationToken);
+                    if (sql == ListingSearch.DequeuePendingSql)
+                    {
+                        indexed += count;
+                    }
+                }
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public async Task<ChangeResult> EditAsync(int listingId, int expectedVersion, ListingEdit edit, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)

@@ -79,7 +79,9 @@ public static class RangeExceptions
         var networks = listed.Select(l => (l.RangeStart, l.RangeEnd)).ToHashSet();
         var candidates = await db.ListingExceptions
             .Include(e => e.Listing)
-            .Where(e => starts.Contains(e.RangeStart) && e.Status == ListingExceptionStatus.Active)
+            // One JSON parameter (EF.Parameter): EF 10 otherwise binds a parameter per element, and an import's batch of
+            // 10,000 starts made a new SQL text, a new compiled query and 10,000 bindings every batch (a third of its time).
+            .Where(e => EF.Parameter(starts).Contains(e.RangeStart) && e.Status == ListingExceptionStatus.Active)
             .ToListAsync(cancellationToken);
         foreach (var exception in candidates.Where(e => networks.Contains((e.RangeStart, e.RangeEnd))))
         {

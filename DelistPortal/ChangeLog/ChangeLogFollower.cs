@@ -37,7 +37,7 @@ public sealed class ChangeLogFollower(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await ReloadAsync(cancellationToken);
+            await ReloadAsync(cancellationToken, fromSnapshot: true);
             await ApplyNewEntriesAsync(cancellationToken);
         }
         finally
@@ -124,7 +124,11 @@ public sealed class ChangeLogFollower(
         }
     }
 
-    private async Task ReloadAsync(CancellationToken cancellationToken)
+    /// <param name="fromSnapshot">
+    /// At start: a subscriber with a usable snapshot loads it instead, and the position goes back to the snapshot's,
+    /// so every entry after it is applied (again, for the others: harmless).
+    /// </param>
+    private async Task ReloadAsync(CancellationToken cancellationToken, bool fromSnapshot = false)
     {
         long position;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
@@ -135,11 +139,19 @@ public sealed class ChangeLogFollower(
                 await db.ChangeLog.MaxAsync(e => (long?)e.Position, cancellationToken) ?? 0,
                 await db.ChangeLogHorizon.OrderBy(h => h.Id).Select(h => h.PrunedThrough).FirstOrDefaultAsync(cancellationToken));
         }
+        var loadedFrom = position;
         foreach (var subscriber in _subscribers.Values)
         {
+            if (fromSnapshot && subscriber is IChangeLogSnapshotSubscriber saved
+                && await saved.TryLoadSnapshotAsync(position, cancellationToken) is { } snapshotPosition)
+            {
+                loadedFrom = Math.Min(loadedFrom, snapshotPosition);
+                logger.LogInformation("{Topic}: loaded from the snapshot at position {Snapshot}; catching up to {Position}", subscriber.Topic, snapshotPosition, position);
+                continue;
+            }
             await subscriber.LoadAsync(cancellationToken);
         }
-        Interlocked.Exchange(ref _position, position);
+        Interlocked.Exchange(ref _position, loadedFrom);
     }
 
     private async Task ApplyNewEntriesAsync(CancellationToken cancellationToken)

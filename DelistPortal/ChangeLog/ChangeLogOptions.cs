@@ -21,4 +21,11 @@ public sealed class ChangeLogOptions
     /// <summary>How often the worker prunes the log.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How often the worker refreshes the lookup index's snapshot file beside the database (when the log moved), from
+    /// which a process starts and then catches up through the log; 0 turns it off (every start reads the table).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

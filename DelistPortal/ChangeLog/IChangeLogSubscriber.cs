@@ -18,3 +18,16 @@ public interface IChangeLogSubscriber
     /// <summary>Applies the keys that changed, each once, in the order of their last change.</summary>
     Task ApplyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A subscriber that can start from a saved state (a snapshot) instead of reading everything, and catch up from the
+/// position the snapshot covers (docs/decisions/011).
+/// </summary>
+public interface IChangeLogSnapshotSubscriber : IChangeLogSubscriber
+{
+    /// <summary>
+    /// Loads the saved state if there is a usable one at or before <paramref name="logPosition"/> (the log's position,
+    /// read first) and returns the position it covers; null when it loaded nothing (then <see cref="IChangeLogSubscriber.LoadAsync"/> runs).
+    /// </summary>
+    Task<long?> TryLoadSnapshotAsync(long logPosition, CancellationToken cancellationToken);
+}

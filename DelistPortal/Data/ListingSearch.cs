@@ -31,6 +31,86 @@ public static class ListingSearch
         INSERT INTO ListingSearch(ListingSearch) VALUES ('rebuild');
         """;
 
+    /// <summary>
+    /// Deferred indexing for imports (docs/decisions/011): inside a transaction that holds a row in
+    /// <c>ListingSearchDeferral</c>, a new listing's text is not indexed but its id goes to <c>ListingSearchPending</c>;
+    /// <see cref="IndexPendingSql"/> indexes those rows later, in one pass, with their text as it is then. The deferral
+    /// row is inserted and deleted inside the import's own write transaction, so it is never committed and no other
+    /// writer ever sees it (SQLite has one writer at a time). A pending row's text is not in FTS5 yet, so an edit or a
+    /// delete of it must not reach FTS5's 'delete' (which would corrupt the index): the triggers skip FTS5 for pending
+    /// rows, and a deleted listing leaves the queue.
+    /// </summary>
+    public const string DeferSqlite = """
+        CREATE TABLE ListingSearchDeferral (Id INTEGER NOT NULL PRIMARY KEY);
+        CREATE TABLE ListingSearchPending (ListingId INTEGER NOT NULL PRIMARY KEY);
+        DROP TRIGGER Listings_Search_Insert;
+        DROP TRIGGER Listings_Search_Delete;
+        DROP TRIGGER Listings_Search_Update;
+        CREATE TRIGGER Listings_Search_Insert AFTER INSERT ON Listings BEGIN
+            INSERT INTO ListingSearch(rowid, Network, Detail) SELECT new.Id, new.Network, new.Detail
+                WHERE NOT EXISTS (SELECT 1 FROM ListingSearchDeferral);
+            INSERT INTO ListingSearchPending(ListingId) SELECT new.Id
+                WHERE EXISTS (SELECT 1 FROM ListingSearchDeferral);
+        END;
+        CREATE TRIGGER Listings_Search_Delete AFTER DELETE ON Listings BEGIN
+            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) SELECT 'delete', old.Id, old.Network, old.Detail
+                WHERE NOT EXISTS (SELECT 1 FROM ListingSearchPending WHERE ListingId = old.Id);
+            DELETE FROM ListingSearchPending WHERE ListingId = old.Id;
+        END;
+        CREATE TRIGGER Listings_Search_Update AFTER UPDATE OF Network, Detail ON Listings
+        WHEN NOT EXISTS (SELECT 1 FROM ListingSearchPending WHERE ListingId = old.Id) BEGIN
+            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
+            INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
+        END;
+        """;
+
+    /// <summary>Back to <see cref="CreateSqlite"/>'s triggers; pending rows are indexed first.</summary>
+    public const string UndeferSqlite = """
+        INSERT INTO ListingSearch(rowid, Network, Detail)
+            SELECT l.Id, l.Network, l.Detail FROM ListingSearchPending p JOIN Listings l ON l.Id = p.ListingId;
+        DROP TRIGGER Listings_Search_Insert;
+        DROP TRIGGER Listings_Search_Delete;
+        DROP TRIGGER Listings_Search_Update;
+        DROP TABLE ListingSearchPending;
+        DROP TABLE ListingSearchDeferral;
+        CREATE TRIGGER Listings_Search_Insert AFTER INSERT ON Listings BEGIN
+            INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
+        END;
+        CREATE TRIGGER Listings_Search_Delete AFTER DELETE ON Listings BEGIN
+            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
+        END;
+        CREATE TRIGGER Listings_Search_Update AFTER UPDATE OF Network, Detail ON Listings BEGIN
+            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
+            INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
+        END;
+        """;
+
+    /// <summary>Run first in an import's write transaction: the listings it inserts wait for <see cref="IndexPendingSql"/>.</summary>
+    public const string BeginDeferralSql = "INSERT INTO ListingSearchDeferral (Id) VALUES (1)";
+
+    /// <summary>Run before that transaction commits: the deferral row must never be committed.</summary>
+    public const string EndDeferralSql = "DELETE FROM ListingSearchDeferral";
+
+    /// <summary>
+    /// Indexes the pending listings up to <c>$upTo</c> (their id) with their current text.
+    /// Run in a write transaction, after reading the bound with <see cref="PendingBoundSql"/> in the same transaction.
+    /// </summary>
+    public const string IndexPendingSql = """
+        INSERT INTO ListingSearch(rowid, Network, Detail)
+            SELECT l.Id, l.Network, l.Detail FROM ListingSearchPending p JOIN Listings l ON l.Id = p.ListingId
+            WHERE p.ListingId <= $upTo ORDER BY p.ListingId
+        """;
+
+    /// <summary>Takes the listings <see cref="IndexPendingSql"/> indexed off the queue, in the same transaction.</summary>
+    public const string DequeuePendingSql = "DELETE FROM ListingSearchPending WHERE ListingId <= $upTo";
+
+    /// <summary>The id of the <c>$count</c>-th pending listing (or the last one, when fewer wait); null when none wait.</summary>
+    public const string PendingBoundSql = """
+        SELECT coalesce(
+            (SELECT ListingId FROM ListingSearchPending ORDER BY ListingId LIMIT 1 OFFSET $count - 1),
+            (SELECT max(ListingId) FROM ListingSearchPending))
+        """;
+
     public const string DropSqlite = """
         DROP TRIGGER IF EXISTS Listings_Search_Insert;
         DROP TRIGGER IF EXISTS Listings_Search_Delete;

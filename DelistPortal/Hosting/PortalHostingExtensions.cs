@@ -55,6 +55,10 @@ public static class PortalHostingExtensions
             .AddInterceptors(provider.GetRequiredService<ChangeLogCommitSignal>()));
         services.AddSingleton<ChangeLogFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeLogFollower>());
+        // The index's snapshot lives beside the SQLite file (none for an in-memory database).
+        services.AddSingleton(provider => new IndexSnapshotFile(provider.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
+            IndexSnapshotFile.PathFor(DatabaseConnection.ConnectionString(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IOptions<PortalOptions>>().Value)),
+            provider.GetRequiredService<ILogger<IndexSnapshotFile>>()));
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddHealthChecks()
@@ -91,6 +95,7 @@ public static class PortalHostingExtensions
             services.AddSingleton<IChangeLogSubscriber, OutboxFollower>();
             services.AddHostedService<ListingExpiryWorker>();
             services.AddHostedService<ChangeLogPruner>();
+            services.AddHostedService<IndexSnapshotWriter>();
         }
         return builder;
     }

@@ -75,16 +75,23 @@ public static class ProcessesBench
         Console.WriteLine($"  the API call on A (request to response): {Summary(apiCalls)}");
     }
 
-    private static async Task StartWithAMillionAsync(string dataFolder)
+    /// <summary>
+    /// <c>--start-report FOLDER ROLES [rounds]</c>: only the start with a million listings, for a process with the roles
+    /// given (e.g. <c>web,dnsbl,worker</c>, the full process); RSS five and thirty seconds after its first answer. The
+    /// environment passes to the process (e.g. <c>DOTNET_gcServer=1</c> to compare GC settings).
+    /// </summary>
+    public static Task StartReportAsync(string folder, string roles, int rounds) => StartWithAMillionAsync(Path.Combine(folder, "million"), roles, rounds);
+
+    private static async Task StartWithAMillionAsync(string dataFolder, string roles = "dnsbl", int rounds = 3)
     {
-        await MillionDatabase.EnsureAsync(dataFolder);
-        for (var round = 1; round <= 3; round++)
+        var probe = await MillionDatabase.EnsureAsync(dataFolder);
+        for (var round = 1; round <= rounds; round++)
         {
             var started = Stopwatch.StartNew();
-            await using var c = PortalProcess.Launch(dataFolder, "dnsbl");
+            await using var c = PortalProcess.Launch(dataFolder, roles);
             using var dns = new DnsProbe(c.DnsPort);
             // A listed /32 from the generator: answered once the index is loaded and the responder listens.
-            while (!await AnswersListedAsync(dns, MillionDatabase.ProbeAddress))
+            while (!await AnswersListedAsync(dns, probe))
             {
                 c.ThrowIfExited();
                 if (started.Elapsed > TimeSpan.FromMinutes(2))
@@ -94,9 +101,18 @@ public static class ProcessesBench
                 await Task.Delay(5);
             }
             var firstAnswer = started.Elapsed;
+            // CPU time is steadier than wall time on a shared machine: what the start cost the process itself.
+            var cpu = c.CpuSeconds();
             await Task.Delay(TimeSpan.FromSeconds(5));
-            Console.WriteLine($"dnsbl-only process with 1,000,000 listings, round {round}: first answer {firstAnswer.TotalMilliseconds:0} ms after start; " +
-                $"RSS {c.ResidentMegabytes():0} MB five seconds later; its log: {c.LoadLine}");
+            var rss5 = c.ResidentMegabytes();
+            var rss30 = "";
+            if (roles != "dnsbl")
+            {
+                await Task.Delay(TimeSpan.FromSeconds(25));
+                rss30 = $", {c.ResidentMegabytes():0} MB thirty seconds later";
+            }
+            Console.WriteLine($"{roles} process with 1,000,000 listings, round {round}: first answer {firstAnswer.TotalMilliseconds:0} ms after start " +
+                $"({cpu:0.00} s of CPU by then); RSS {rss5:0} MB five seconds later{rss30}; its log: {c.LoadLine}{(c.FromSnapshot ? " (from the snapshot)" : "")}");
         }
     }
 
@@ -208,6 +224,7 @@ public static class ProcessesBench
                          "--Portal:Roles", roles, "--Dnsbl:Port", DnsPort.ToString(CultureInfo.InvariantCulture),
                          "--Portal:PublicBaseUrl", RootUri.AbsoluteUri, "--Logging:LogLevel:Default", "Warning",
                          "--Logging:LogLevel:DelistPortal.Data.DatabaseInitializer", "Information",
+                         "--Logging:LogLevel:DelistPortal.ChangeLog.ChangeLogFollower", "Information",
                      })
             {
                 start.ArgumentList.Add(argument);
@@ -233,6 +250,24 @@ public static class ProcessesBench
                     return _log.LastOrDefault(l => l.Contains("into the lookup index", StringComparison.Ordinal))?.Trim() ?? "(not logged)";
                 }
             }
+        }
+
+        public bool FromSnapshot
+        {
+            get
+            {
+                lock (_log)
+                {
+                    return _log.Any(l => l.Contains("loaded from the snapshot", StringComparison.Ordinal));
+                }
+            }
+        }
+
+        /// <summary>User and system CPU time so far (/proc/PID/stat, in clock ticks of 10 ms).</summary>
+        public double CpuSeconds()
+        {
+            var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
         }
 
         public static PortalProcess Launch(string dataFolder, string roles) => new(dataFolder, roles);
@@ -316,7 +351,8 @@ public static class ProcessesBench
     {
         public const string ProbeAddress = "45.0.0.7";
 
-        public static async Task EnsureAsync(string dataFolder)
+        /// <summary>Makes the database unless FOLDER holds one with a million listings (e.g. an operator's import); returns a listed address to ask for.</summary>
+        public static async Task<string> EnsureAsync(string dataFolder)
         {
             Directory.CreateDirectory(dataFolder);
             var file = Path.Combine(dataFolder, "portal.db");
@@ -328,7 +364,10 @@ public static class ProcessesBench
                 await db.Database.MigrateAsync();
                 if (await db.Listings.CountAsync() >= 1_000_000)
                 {
-                    return;
+                    return await db.Listings.AnyAsync(l => l.Network == ProbeAddress && l.Status == ListingStatus.Active)
+                        ? ProbeAddress
+                        : (await db.Listings.Where(l => l.PrefixLength == 32 && l.Status == ListingStatus.Active && l.ExpiresAt == null && !l.Network.Contains(':'))
+                            .OrderBy(l => l.Id).Select(l => l.Network).FirstAsync());
                 }
             }
             Console.WriteLine("Making the 1,000,000-listing database (once)...");
@@ -357,6 +396,7 @@ public static class ProcessesBench
                 }
             }
             Console.WriteLine($"  made in {made.Elapsed.TotalSeconds:0} s");
+            return ProbeAddress;
         }
 
         private static IPAddress V4(uint value) => new([(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value]);

@@ -13,8 +13,15 @@ namespace DelistPortal.Blocklist.Index;
 public sealed class ListingIndexFollower(
     IDbContextFactory<PortalDbContext> dbFactory,
     BlocklistIndex index,
-    TimeProvider time) : IChangeLogSubscriber
+    TimeProvider time,
+    IndexSnapshotFile? snapshots = null) : IChangeLogSnapshotSubscriber
 {
+    /// <summary>
+    /// A snapshot further behind the log than this is not used: applying that many entries one listing at a time
+    /// takes longer than reading the table.
+    /// </summary>
+    internal const long MaxSnapshotLag = 200_000;
+
     // Ids per statement when applying changes: an import on another process arrives 20,000 entries at a time.
     private const int ReadChunk = 5_000;
 
@@ -33,7 +40,25 @@ public sealed class ListingIndexFollower(
     /// name is kept per row. The active range exceptions are read too: a load replaces the whole index, so it loads
     /// everything the index holds (<see cref="ExceptionIndexFollower"/> only applies changes).
     /// </summary>
-    public async Task LoadAsync(CancellationToken cancellationToken)
+    public async Task LoadAsync(CancellationToken cancellationToken) => index.Load(await ReadActiveAsync(cancellationToken));
+
+    /// <summary>
+    /// Loads the index from the snapshot file (<see cref="IndexSnapshotFile"/>) when there is a usable one not too far
+    /// behind <paramref name="logPosition"/>, and returns the position it covers; null when it did not load.
+    /// </summary>
+    public async Task<long?> TryLoadSnapshotAsync(long logPosition, CancellationToken cancellationToken)
+    {
+        if (snapshots is null || await snapshots.TryReadAsync(cancellationToken) is not { } snapshot
+            || snapshot.Position > logPosition || logPosition - snapshot.Position > MaxSnapshotLag)
+        {
+            return null;
+        }
+        index.Load(snapshot.Load);
+        return snapshot.Position;
+    }
+
+    /// <summary>Reads what <see cref="LoadAsync"/> loads, without loading it (for the snapshot file).</summary>
+    internal async Task<IndexLoad> ReadActiveAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         int? first, last;
@@ -56,7 +81,7 @@ public sealed class ListingIndexFollower(
             await db.Database.OpenConnectionAsync(cancellationToken);
             await ExceptionIndexFollower.LoadActiveAsync(db, load, now, cancellationToken);
         }
-        index.Load(load);
+        return load;
     }
 
     /// <summary>
