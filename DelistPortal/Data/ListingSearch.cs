@@ -16,8 +16,14 @@ public sealed class ListingSearchRow
 
 public static class ListingSearch
 {
-    public const string CreateSqlite = """
+    public const string CreateSqlite = $"""
         CREATE VIRTUAL TABLE ListingSearch USING fts5(Network, Detail, content='Listings', content_rowid='Id', tokenize='trigram');
+        {IndexAtOnceTriggers}
+        INSERT INTO ListingSearch(ListingSearch) VALUES ('rebuild');
+        """;
+
+    // Every change of a listing's text reaches the index in its own transaction.
+    private const string IndexAtOnceTriggers = """
         CREATE TRIGGER Listings_Search_Insert AFTER INSERT ON Listings BEGIN
             INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
         END;
@@ -28,7 +34,6 @@ public static class ListingSearch
             INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
             INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
         END;
-        INSERT INTO ListingSearch(ListingSearch) VALUES ('rebuild');
         """;
 
     /// <summary>
@@ -65,7 +70,7 @@ public static class ListingSearch
         """;
 
     /// <summary>Back to <see cref="CreateSqlite"/>'s triggers; pending rows are indexed first.</summary>
-    public const string UndeferSqlite = """
+    public const string UndeferSqlite = $"""
         INSERT INTO ListingSearch(rowid, Network, Detail)
             SELECT l.Id, l.Network, l.Detail FROM ListingSearchPending p JOIN Listings l ON l.Id = p.ListingId;
         DROP TRIGGER Listings_Search_Insert;
@@ -73,16 +78,7 @@ public static class ListingSearch
         DROP TRIGGER Listings_Search_Update;
         DROP TABLE ListingSearchPending;
         DROP TABLE ListingSearchDeferral;
-        CREATE TRIGGER Listings_Search_Insert AFTER INSERT ON Listings BEGIN
-            INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
-        END;
-        CREATE TRIGGER Listings_Search_Delete AFTER DELETE ON Listings BEGIN
-            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
-        END;
-        CREATE TRIGGER Listings_Search_Update AFTER UPDATE OF Network, Detail ON Listings BEGIN
-            INSERT INTO ListingSearch(ListingSearch, rowid, Network, Detail) VALUES ('delete', old.Id, old.Network, old.Detail);
-            INSERT INTO ListingSearch(rowid, Network, Detail) VALUES (new.Id, new.Network, new.Detail);
-        END;
+        {IndexAtOnceTriggers}
         """;
 
     /// <summary>Run first in an import's write transaction: the listings it inserts wait for <see cref="IndexPendingSql"/>.</summary>
