@@ -9,7 +9,15 @@ using MimeKit;
 
 namespace DelistPortal.Tests.Integration;
 
+/// <summary>
+/// The metrics tests run alone: OpenTelemetry's meter provider listens to every meter of the portal's name in the
+/// process, so another test's portal delisting at the same moment would move this portal's counters too.
+/// </summary>
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsTestsRunAlone;
+
 /// <summary>/metrics in Prometheus format: off by default, loopback only, and every instrument moves with a real flow.</summary>
+[Collection(nameof(MetricsTests))]
 public sealed partial class MetricsTests
 {
     private static PortalFactory Portal(params (string Key, string Value)[] settings) =>
