@@ -12,12 +12,14 @@ namespace DelistPortal.Tests.Components;
 /// </summary>
 public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 {
-    protected PortalComponentTest()
+    /// <param name="addServices">What a kind of test adds to the services (the admin area's, a signed-in user) before the first render.</param>
+    protected PortalComponentTest(Action<PortalComponentTest>? addServices = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Solver = BrowserSolver.AddTo(JSInterop);
         Services.AddMudServices();
         Harness.Register(Services);
+        addServices?.Invoke(this);
         // After every Services.Add*: MudBlazor components read the renderer info.
         SetRendererInfo(new RendererInfo("Server", true));
         Render<MudPopoverProvider>();

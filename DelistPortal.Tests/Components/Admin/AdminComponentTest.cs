@@ -4,32 +4,21 @@ using DelistPortal.Admin;
 using DelistPortal.Tests.Support;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace DelistPortal.Tests.Components.Admin;
 
 /// <summary>
-/// The MudBlazor setup of <see cref="PortalComponentTest"/> plus the admin services and a signed-in user
-/// (an admin unless the test class says otherwise), on the harness's temporary database.
+/// <see cref="PortalComponentTest"/> plus the admin services, a signed-in user (an admin unless the test class says
+/// otherwise) and a rendered dialog provider, on the harness's temporary database.
 /// </summary>
-public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
+public abstract class AdminComponentTest : PortalComponentTest
 {
     protected AdminComponentTest(string role = AdminRoles.Admin, string userName = "alice")
+        : base(test => SignIn(test, role, userName))
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Harness.Register(Services);
-        Services.AddAdminServicesForTests();
-        var authorization = AddAuthorization();
-        authorization.SetAuthorized(userName);
-        authorization.SetRoles(role);
         Caller = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, userName), new Claim(ClaimTypes.Role, role)], "Test"));
-        SetRendererInfo(new RendererInfo("Server", true));
-        Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
     }
-
-    protected DelistingHarness Harness { get; } = new();
 
     protected ClaimsPrincipal Caller { get; }
 
@@ -43,11 +32,11 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         return await Dialogs.InvokeAsync(() => service.ShowAsync<TDialog>("Dialog", parameters));
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync()
+    private static void SignIn(PortalComponentTest test, string role, string userName)
     {
-        await base.DisposeAsync();
-        Harness.Dispose();
+        test.Services.AddAdminServicesForTests();
+        var authorization = test.AddAuthorization();
+        authorization.SetAuthorized(userName);
+        authorization.SetRoles(role);
     }
 }

@@ -69,6 +69,85 @@ public sealed class ImportPageTests : AdminComponentTest
         Assert.Contains("Line 1,502:", page.Markup);
     }
 
+    private const string SmallFile = """
+        network,reason,detail
+        198.51.100.0/24,Spam,Snowshoe spam.
+        203.0.113.7,Malware,Botnet controller.
+        198.51.100.7/24,Spam,Host bits set.
+        203.0.113.8,Fraud,Unknown reason.
+
+        """;
+
+    [Fact]
+    public async Task APreviewShowsTheRowsToImportAndTheRefusedRowsWithWhy()
+    {
+        var page = Render<DelistPortal.Components.Pages.Admin.Import>();
+
+        await UploadAsync(page, SmallFile.Replace("\r\n", "\n"));
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("listings.csv: 2 rows can be imported, 2 rows have errors.", page.Markup), TimeSpan.FromSeconds(10));
+        var preview = page.FindAll("[aria-label='Preview of the import'] tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(2, preview.Count);
+        Assert.Contains("198.51.100.0/24", preview[0]);
+        Assert.Contains("Snowshoe spam.", preview[0]);
+        Assert.Contains("Malware or botnet", preview[1]);
+        var errors = page.FindAll("[aria-label='Rows that will not be imported'] .mud-list-item").Select(e => e.TextContent.Trim()).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.Equal("Line 4: \"198.51.100.7/24\": This range has host bits set. Did you mean 198.51.100.0/24?", errors[0]);
+        Assert.Equal("Line 5: \"Fraud\" is not a known reason", errors[1]);
+        Assert.NotNull(ImportButton(page, "Import 2 rows"));
+        await using var db = Harness.Database.CreateDbContext();
+        Assert.Equal(0, await db.Listings.CountAsync());
+    }
+
+    [Fact]
+    public async Task ImportingThePreviewedFileListsItsRowsAsAJobAndSaysWhatItDid()
+    {
+        var page = Render<DelistPortal.Components.Pages.Admin.Import>();
+        await UploadAsync(page, SmallFile.Replace("\r\n", "\n"));
+        await page.WaitForAssertionAsync(() => Assert.NotNull(ImportButton(page, "Import 2 rows")), TimeSpan.FromSeconds(10));
+
+        await ImportButton(page, "Import 2 rows")!.ClickAsync(new MouseEventArgs());
+        await Jobs.WhenIdleAsync();
+
+        // The rows the preview refused are left out; "refused" counts the rows the listing policy refuses while importing.
+        await page.WaitForAssertionAsync(() => Assert.Contains(
+            "Import of listings.csv finished: 2 listed, 0 already listed (skipped), 0 refused.", page.Find("[data-testid=import-job]").TextContent));
+        Assert.Empty(page.FindAll("[aria-label='Preview of the import']"));
+        Assert.True(await Harness.IsListedAsync("198.51.100.99"));
+        Assert.True(await Harness.IsListedAsync("203.0.113.7"));
+        Assert.False(await Harness.IsListedAsync("203.0.113.8"));
+        await using var db = Harness.Database.CreateDbContext();
+        var job = await db.ImportJobs.SingleAsync();
+        Assert.Equal((ImportJobState.Finished, "alice", 2), (job.State, job.StartedBy, job.Listed));
+    }
+
+    [Fact]
+    public async Task AnImportStartedElsewhereAfterThePreviewIsNotStartedTwice()
+    {
+        var page = Render<DelistPortal.Components.Pages.Admin.Import>();
+        await UploadAsync(page, SmallFile.Replace("\r\n", "\n"));
+        await page.WaitForAssertionAsync(() => Assert.NotNull(ImportButton(page, "Import 2 rows")), TimeSpan.FromSeconds(10));
+        // Another portal process starts an import while this page shows its preview.
+        await using (var db = Harness.Database.CreateDbContext())
+        {
+            db.ImportJobs.Add(new ImportJob
+            {
+                State = ImportJobState.Running, FileName = "big.csv", StartedBy = "carol", Owner = "another process",
+                StartedAt = Harness.Clock.GetUtcNow(), LeaseExpiresAt = Harness.Clock.GetUtcNow().AddMinutes(1), TotalRows = 1_000_000, ProcessedRows = 10,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await ImportButton(page, "Import 2 rows")!.ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("Another import is running (started by carol", page.Find("[role=alert]").TextContent));
+        Assert.Contains("Importing big.csv, started by carol", page.Find("[data-testid=import-job]").TextContent);
+        Assert.False(await Harness.IsListedAsync("203.0.113.7"));
+        await using var check = Harness.Database.CreateDbContext();
+        Assert.Equal(1, await check.ImportJobs.CountAsync());
+    }
+
     private static string Rows(int count)
     {
         var csv = new StringBuilder("network,reason,detail\n");
