@@ -28,11 +28,12 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         // Counted per day in the database: an import of a million listings is a million events this month.
         var listed = await PerDayAsync(db, ["Listed", "Relisted"], firstDay, cancellationToken);
         // A sender's delist that frees one address from a range (ADR 008) is a delist too: an exception added.
-        var delisted = await PerDayAsync(db, ["Delisted", "ExceptionAdded"], firstDay, cancellationToken);
+        ListingEventKind[] delists = [ListingEventKind.Delisted, ListingEventKind.ExceptionAdded];
+        var delisted = await PerDayAsync(db, delists.Select(k => k.ToString()).ToArray(), firstDay, cancellationToken);
         var dayAgo = now.AddDays(-1);
-        var delists24h = await db.ListingEvents.CountAsync(e => (e.Kind == ListingEventKind.Delisted || e.Kind == ListingEventKind.ExceptionAdded) && e.At >= dayAgo, cancellationToken);
+        var delists24h = await db.ListingEvents.CountAsync(e => delists.Contains(e.Kind) && e.At >= dayAgo, cancellationToken);
         var weekAgo = now.AddDays(-7);
-        var delists7d = await db.ListingEvents.CountAsync(e => (e.Kind == ListingEventKind.Delisted || e.Kind == ListingEventKind.ExceptionAdded) && e.At >= weekAgo, cancellationToken);
+        var delists7d = await db.ListingEvents.CountAsync(e => delists.Contains(e.Kind) && e.At >= weekAgo, cancellationToken);
         var days = Enumerable.Range(0, ChartDays).Select(i => firstDay.AddDays(i)).ToList();
 
         return new DashboardFigures(active, delists24h, delists7d, inReview, mailFailures,

@@ -18,6 +18,9 @@ public readonly record struct GridTotal(int Count, bool Exact);
 /// <param name="WithTotal">Count the view's total too: the first page of a new filter.</param>
 public sealed record PageMove<TRow>(PageAt At, TRow? From, int? LastPageRows, bool WithTotal) where TRow : class;
 
+/// <summary>A page as read: its rows, whether more follow in the direction read, and the view's total if counted.</summary>
+public sealed record PageRead<TRow>(IReadOnlyList<TRow> Rows, bool MoreBeyond, GridTotal? Total);
+
 /// <summary>
 /// The paging state of a grid read by key (the listings, the history): the page shown, its rows, and the page each
 /// of the pager's buttons reads. The next page is "the rows after the last one shown", the previous "the rows before
@@ -62,9 +65,24 @@ public sealed class KeysetPaging<TRow> where TRow : class
     }
 
     /// <summary>
-    /// Whether a page read backwards reached the start with fewer rows than a page (rows before it were removed
-    /// meanwhile): then read a full first page instead, and show that.
+    /// Reads and shows the page a move of the pager asks for. A page read backwards that reached the start with fewer
+    /// rows than a page (rows before it were removed meanwhile) is read again as a full first page.
     /// </summary>
+    /// <returns>The rows shown.</returns>
+    public async Task<IReadOnlyList<TRow>> MoveAsync(PageAt move, Func<PageMove<TRow>, Task<PageRead<TRow>>> read)
+    {
+        var planned = Plan(move);
+        var page = await read(planned);
+        if (ReachedTheStartShort(planned, page.Rows.Count, page.MoreBeyond))
+        {
+            planned = planned with { At = PageAt.First, From = null };
+            page = await read(planned);
+        }
+        Show(planned, page.Rows, page.MoreBeyond, page.Total);
+        return page.Rows;
+    }
+
+    /// <summary>Whether a page read backwards reached the start with fewer rows than a page.</summary>
     public bool ReachedTheStartShort(PageMove<TRow> move, int rows, bool moreBeyond) =>
         move.At == PageAt.Previous && !moreBeyond && rows < PageSize;
 

@@ -70,15 +70,12 @@ public partial class Listings
                 _paging.ShowFrom(jump.RowsBefore, jump.Page.Items, jump.Page.MoreBeyond, jump.Page.Total ?? new GridTotal(jump.RowsBefore + jump.Page.Items.Count, Exact: false));
                 return Loaded(jump.Page.Items, countFilter, started);
             }
-            var planned = _paging.Plan(move);
-            var page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
-            if (_paging.ReachedTheStartShort(planned, page.Items.Count, page.MoreBeyond))
+            var rows = await _paging.MoveAsync(move, async planned =>
             {
-                planned = planned with { At = PageAt.First, From = null };
-                page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
-            }
-            _paging.Show(planned, page.Items, page.MoreBeyond, page.Total);
-            return Loaded(page.Items, countFilter, started);
+                var page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
+                return new PageRead<Listing>(page.Items, page.MoreBeyond, page.Total);
+            });
+            return Loaded(rows, countFilter, started);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or AdminAccessDeniedException))
         {
