@@ -10,6 +10,54 @@ public static class ChangeLogTriggers
     /// <summary>Unix milliseconds from the database's clock (works on every SQLite version the provider ships).</summary>
     public const string NowMillisecondsSqlite = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
+    /// <summary>Unix milliseconds from PostgreSQL's clock at the moment of the call (not the transaction's start).</summary>
+    public const string NowMillisecondsPostgreSql = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+    /// <summary>
+    /// The transaction-level advisory lock every change-log entry is written under on PostgreSQL
+    /// (docs/decisions/012): "DPChgLog" as a number.
+    /// </summary>
+    public const long PostgreSqlCommitOrderLock = 0x4450_4368_674C_6F67;
+
+    /// <summary>The channel the PostgreSQL triggers notify at commit, for followers that listen.</summary>
+    public const string PostgreSqlChannel = "delistportal_changelog";
+
+    /// <summary>
+    /// PostgreSQL's counterpart of <see cref="CreateSqlite"/> and <see cref="CreateExceptionsSqlite"/>. PostgreSQL has
+    /// concurrent writers, so a position taken early could commit after a larger one and a tail reading
+    /// "position > last" would skip it. The triggers are therefore deferred to the commit and take one
+    /// transaction-level advisory lock before they take positions: positions are handed out in commit order, one
+    /// committing transaction at a time, and the lock is held only for the commit itself (docs/decisions/012).
+    /// </summary>
+    public static readonly string CreatePostgreSql = $$"""
+        CREATE FUNCTION change_log_append() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            PERFORM pg_advisory_xact_lock({{PostgreSqlCommitOrderLock}});
+            INSERT INTO "ChangeLog" ("Topic", "Key")
+                VALUES (TG_ARGV[0], to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END) ->> TG_ARGV[1]);
+            PERFORM pg_notify('{{PostgreSqlChannel}}', '');
+            RETURN NULL;
+        END
+        $body$;
+        CREATE CONSTRAINT TRIGGER "Listings_ChangeLog" AFTER INSERT OR UPDATE OR DELETE ON "Listings"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_log_append('Listing', 'Id');
+        CREATE CONSTRAINT TRIGGER "ListingExceptions_ChangeLog" AFTER INSERT OR UPDATE OR DELETE ON "ListingExceptions"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_log_append('Exception', 'Id');
+        CREATE CONSTRAINT TRIGGER "AspNetUsers_ChangeLog_Stamp" AFTER UPDATE OF "SecurityStamp" ON "AspNetUsers"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD."SecurityStamp" IS DISTINCT FROM NEW."SecurityStamp")
+            EXECUTE FUNCTION change_log_append('Account', 'Id');
+        CREATE CONSTRAINT TRIGGER "AspNetUsers_ChangeLog_Delete" AFTER DELETE ON "AspNetUsers"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_log_append('Account', 'Id');
+        CREATE CONSTRAINT TRIGGER "AspNetUserRoles_ChangeLog" AFTER INSERT OR DELETE ON "AspNetUserRoles"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_log_append('Account', 'UserId');
+        CREATE CONSTRAINT TRIGGER "OutboxMessages_ChangeLog" AFTER INSERT ON "OutboxMessages"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_log_append('Outbox', 'Id');
+        """;
+
+    public const string DropPostgreSql = """
+        DROP FUNCTION IF EXISTS change_log_append() CASCADE;
+        """;
+
     private static string Append(string topic, string key) =>
         $"INSERT INTO ChangeLog (Topic, \"Key\") VALUES ('{topic}', CAST({key} AS TEXT));";
 

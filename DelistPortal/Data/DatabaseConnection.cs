@@ -1,10 +1,17 @@
 using DelistPortal.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Data;
 
 public static class DatabaseConnection
 {
+    /// <summary>Points <paramref name="builder"/> at the configured database (<see cref="DatabaseOptions"/>).</summary>
+    public static DbContextOptionsBuilder UsePortalDatabase(this DbContextOptionsBuilder builder, IConfiguration configuration, DatabaseOptions database, PortalOptions portal) =>
+        database.Provider == DatabaseProvider.PostgreSQL
+            ? builder.UseNpgsql(database.ConnectionString)
+            : builder.UseSqlite(ConnectionString(configuration, portal));
+
     /// <summary>ConnectionStrings:Portal when set; otherwise portal.db in the data folder.</summary>
     public static string ConnectionString(IConfiguration configuration, PortalOptions portal)
     {

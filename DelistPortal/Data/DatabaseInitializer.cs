@@ -24,14 +24,18 @@ public static class DatabaseInitializer
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            using var startupLock = await LockDatabaseFileAsync(db, logger, cancellationToken);
-            // WAL lets the lookups read while a delist writes; the setting is stored in the file.
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
-            if (portal.SeedDemoData)
+            if (db.Database.IsNpgsql())
             {
-                await DemoData.SeedAsync(db, time, logger, cancellationToken);
+                await using var startupLock = await PostgreSqlStartupLock.AcquireAsync(db, logger, cancellationToken);
+                await MigrateAndSeedAsync(db, portal, time, logger, cancellationToken);
+            }
+            else
+            {
+                using var startupLock = await LockDatabaseFileAsync(db, logger, cancellationToken);
+                // WAL lets the lookups read while a delist writes; the setting is stored in the file.
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                await MigrateAndSeedAsync(db, portal, time, logger, cancellationToken);
             }
         }
 
@@ -40,6 +44,15 @@ public static class DatabaseInitializer
         await follower.LoadAsync(cancellationToken);
         logger.LogInformation("Loaded {Count} active listing(s) into the lookup index in {Elapsed:0} ms; following the change log from position {Position}",
             services.GetRequiredService<BlocklistIndex>().Count, time.GetElapsedTime(started).TotalMilliseconds, follower.Position);
+    }
+
+    private static async Task MigrateAndSeedAsync(PortalDbContext db, PortalOptions portal, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (portal.SeedDemoData)
+        {
+            await DemoData.SeedAsync(db, time, logger, cancellationToken);
+        }
     }
 
     private static async Task<StartupLock?> LockDatabaseFileAsync(PortalDbContext db, ILogger logger, CancellationToken cancellationToken)

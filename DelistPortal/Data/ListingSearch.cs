@@ -114,6 +114,19 @@ public static class ListingSearch
         DROP TABLE IF EXISTS ListingSearch;
         """;
 
+    /// <summary>
+    /// PostgreSQL's counterpart of the FTS5 table: a pg_trgm GIN index over the listing's own columns, which
+    /// <c>ILIKE '%…%'</c> uses. GIN's pending list already absorbs bulk inserts, so imports need no deferral there.
+    /// </summary>
+    public const string CreatePostgreSql = """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        CREATE INDEX "IX_Listings_Search" ON "Listings" USING gin ("Network" gin_trgm_ops, "Detail" gin_trgm_ops);
+        """;
+
+    public const string DropPostgreSql = """
+        DROP INDEX IF EXISTS "IX_Listings_Search";
+        """;
+
     /// <summary>The shortest search the trigram index can answer; shorter ones fall back to LIKE.</summary>
     public const int MinLength = 3;
 

@@ -49,6 +49,31 @@ public static class ListingTallies
         INSERT INTO ListingTallies (Status, Reason, Count) SELECT Status, Reason, COUNT(*) FROM Listings GROUP BY Status, Reason;
         """;
 
+    /// <summary>PostgreSQL's counterpart of <see cref="CreateSqlite"/>.</summary>
+    public const string CreatePostgreSql = """
+        CREATE FUNCTION listing_tally() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                UPDATE "ListingTallies" SET "Count" = "Count" - 1 WHERE "Status" = OLD."Status" AND "Reason" = OLD."Reason";
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO "ListingTallies" ("Status", "Reason", "Count") VALUES (NEW."Status", NEW."Reason", 1)
+                    ON CONFLICT ("Status", "Reason") DO UPDATE SET "Count" = "ListingTallies"."Count" + 1;
+            END IF;
+            RETURN NULL;
+        END
+        $body$;
+        CREATE TRIGGER "Listings_Tally_InsertDelete" AFTER INSERT OR DELETE ON "Listings"
+            FOR EACH ROW EXECUTE FUNCTION listing_tally();
+        CREATE TRIGGER "Listings_Tally_Update" AFTER UPDATE OF "Status", "Reason" ON "Listings"
+            FOR EACH ROW WHEN (OLD."Status" IS DISTINCT FROM NEW."Status" OR OLD."Reason" IS DISTINCT FROM NEW."Reason")
+            EXECUTE FUNCTION listing_tally();
+        """;
+
+    public const string DropPostgreSql = """
+        DROP FUNCTION IF EXISTS listing_tally() CASCADE;
+        """;
+
     public const string DropSqlite = """
         DROP TRIGGER IF EXISTS Listings_Tally_Insert;
         DROP TRIGGER IF EXISTS Listings_Tally_Update;

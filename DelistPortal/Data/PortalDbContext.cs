@@ -6,6 +6,7 @@ using DelistPortal.Delisting;
 using DelistPortal.Email;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,11 +47,22 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>
-        exception.InnerException is SqliteException inner && IsUniqueViolation(inner);
+        exception.InnerException is DbException inner && IsUniqueViolation(inner);
 
-    /// <summary>The same, for SQL run on the connection directly.</summary>
-    public static bool IsUniqueViolation(SqliteException exception) =>
-        exception is { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+    /// <summary>The same, for SQL run on the connection directly: SQLite's constraint codes, PostgreSQL's 23505.</summary>
+    public static bool IsUniqueViolation(DbException exception) => exception switch
+    {
+        SqliteException sqlite => sqlite is { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 },
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The context for <paramref name="provider"/>: on PostgreSQL the derived type, whose model and migrations are
+    /// PostgreSQL's own (<see cref="PostgreSqlPortalDbContext"/>).
+    /// </summary>
+    public static PortalDbContext Create(DbContextOptions<PortalDbContext> options, DatabaseProvider provider) =>
+        provider == DatabaseProvider.PostgreSQL ? new PostgreSqlPortalDbContext(options) : new PortalDbContext(options);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

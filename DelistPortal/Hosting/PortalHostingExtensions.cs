@@ -50,15 +50,27 @@ public static class PortalHostingExtensions
 
         // The database, and the change log that keeps this process's in-memory state in step with it.
         services.AddSingleton(provider => new ChangeLogCommitSignal(provider.GetService<ChangeLogFollower>));
-        services.AddDbContextFactory<PortalDbContext>((provider, options) => options
-            .UseSqlite(DatabaseConnection.ConnectionString(builder.Configuration, provider.GetRequiredService<IOptions<PortalOptions>>().Value))
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.ConnectionString = configuration.GetConnectionString("Portal"))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddDbContextFactory<PortalDbContext, PortalDbContextFactory>((provider, options) => options
+            .UsePortalDatabase(builder.Configuration, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value,
+                provider.GetRequiredService<IOptions<PortalOptions>>().Value)
             .AddInterceptors(provider.GetRequiredService<ChangeLogCommitSignal>()));
         services.AddSingleton<ChangeLogFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeLogFollower>());
-        // The index's snapshot lives beside the SQLite file (none for an in-memory database).
-        services.AddSingleton(provider => new IndexSnapshotFile(provider.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
-            IndexSnapshotFile.PathFor(DatabaseConnection.ConnectionString(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IOptions<PortalOptions>>().Value)),
-            provider.GetRequiredService<ILogger<IndexSnapshotFile>>()));
+        // The index's snapshot lives beside the SQLite file (none for an in-memory database); on PostgreSQL in this
+        // host's data folder, named after the server and database.
+        services.AddSingleton(provider =>
+        {
+            var portal = provider.GetRequiredService<IOptions<PortalOptions>>().Value;
+            var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return new IndexSnapshotFile(provider.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
+                database.Provider == DatabaseProvider.PostgreSQL
+                    ? IndexSnapshotFile.PathForPostgreSql(database.ConnectionString!, portal.DataDirectoryPath)
+                    : IndexSnapshotFile.PathFor(DatabaseConnection.ConnectionString(provider.GetRequiredService<IConfiguration>(), portal)),
+                provider.GetRequiredService<ILogger<IndexSnapshotFile>>());
+        });
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddHealthChecks()

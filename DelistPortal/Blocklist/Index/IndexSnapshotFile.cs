@@ -32,6 +32,17 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
             : null;
     }
 
+    /// <summary>
+    /// The file for a PostgreSQL database: in this host's data folder, named after the server, port and database. The
+    /// entry the file names is checked against the database's log at every start, so a wrong guess only costs a load.
+    /// </summary>
+    public static string PathForPostgreSql(string connectionString, string dataFolder)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var name = string.Concat($"postgresql-{builder.Host}-{builder.Port}-{builder.Database}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
+        return System.IO.Path.Combine(dataFolder, name + ".index-snapshot");
+    }
+
     /// <summary>The log's last entry (the position a load that starts now covers), or null when the log is empty.</summary>
     public async Task<ChangeLogEntry?> LastEntryAsync(CancellationToken cancellationToken)
     {
