@@ -5,7 +5,8 @@ using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.ChangeLog;
 using DelistPortal.Tests.Support;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using DelistPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,22 +16,28 @@ namespace DelistPortal.Tests.ChangeLog;
 /// <summary>
 /// Every follower of one database — this process's and "another process's" (a second follower with its own index) —
 /// ends with exactly the database's active listings, whoever wrote them and however the commits interleave.
+/// Runs on SQLite; <see cref="ChangeLogFollowerOnPostgreSqlTests"/> runs the same tests on PostgreSQL.
 /// </summary>
-public sealed class ChangeLogFollowerTests : IDisposable
+public class ChangeLogFollowerTests : IDisposable
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
 
-    public void Dispose() => _harness.Dispose();
-
-    private SqliteConnection OpenConnection()
+    public ChangeLogFollowerTests()
+        : this(DatabaseProvider.Sqlite)
     {
-        using var db = _harness.Database.CreateDbContext();
-        var connection = new SqliteConnection(db.Database.GetConnectionString());
-        connection.Open();
-        return connection;
     }
 
-    private static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    protected ChangeLogFollowerTests(DatabaseProvider provider) => _harness = new(provider);
+
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private DbConnection OpenConnection() => _harness.Database.OpenConnection();
+
+    private static int Execute(DbConnection connection, string sql, DbTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -39,12 +46,12 @@ public sealed class ChangeLogFollowerTests : IDisposable
     }
 
     /// <summary>A listing of one IPv4 address written the way an operator's script would: plain SQL, no portal code.</summary>
-    private static string InsertSql(uint address) =>
+    private static string InsertSql(uint address, string reason = "Spam") =>
         $"""
-        INSERT INTO Listings (Network, RangeStart, RangeEnd, PrefixLength, Reason, Detail, Source, ListedAt, Status,
-                              SelfServiceAllowed, TimesListedBefore, Version)
+        INSERT INTO "Listings" ("Network", "RangeStart", "RangeEnd", "PrefixLength", "Reason", "Detail", "Source", "ListedAt", "Status",
+                              "SelfServiceAllowed", "TimesListedBefore", "Version")
         VALUES ('{new IPAddress(BitConverter.GetBytes(address).Reverse().ToArray())}', '00000000000000000000ffff{address:x8}',
-                '00000000000000000000ffff{address:x8}', 32, 'Spam', 'listed by a script', 'Import', 0, 'Active', 1, 0, 0);
+                '00000000000000000000ffff{address:x8}', 32, '{reason}', 'listed by a script', 'Import', 0, 'Active', TRUE, 0, 0);
         """;
 
     private static uint Address(string text) => BitConverter.ToUInt32(IPAddress.Parse(text).GetAddressBytes().Reverse().ToArray());
@@ -71,19 +78,19 @@ public sealed class ChangeLogFollowerTests : IDisposable
         Assert.True(Listed(_harness.Index, "203.0.113.50"));
         Assert.True(Listed(other, "203.0.113.50"));
 
-        Execute(connection, "UPDATE Listings SET Reason = 'Phishing' WHERE Network = '203.0.113.50';");
+        Execute(connection, "UPDATE \"Listings\" SET \"Reason\" = 'Phishing' WHERE \"Network\" = '203.0.113.50';");
         await otherFollower.CatchUpAsync();
         Assert.True(other.TryFindMostSpecific(IPAddress.Parse("203.0.113.50"), out var hit));
         Assert.Equal(ListingReason.Phishing, hit.Reason);
 
-        Execute(connection, "UPDATE Listings SET Status = 'Delisted' WHERE Network = '203.0.113.50';");
+        Execute(connection, "UPDATE \"Listings\" SET \"Status\" = 'Delisted' WHERE \"Network\" = '203.0.113.50';");
         await _harness.Follower.CatchUpAsync();
         await otherFollower.CatchUpAsync();
         Assert.False(Listed(_harness.Index, "203.0.113.50"));
         Assert.False(Listed(other, "203.0.113.50"));
 
         Execute(connection, InsertSql(Address("203.0.113.51")));
-        Execute(connection, "DELETE FROM Listings WHERE Network = '203.0.113.51';");
+        Execute(connection, "DELETE FROM \"Listings\" WHERE \"Network\" = '203.0.113.51';");
         await otherFollower.CatchUpAsync();
         Assert.False(Listed(other, "203.0.113.51"));
     }
@@ -111,26 +118,38 @@ public sealed class ChangeLogFollowerTests : IDisposable
         var (other, otherFollower) = await SecondProcessAsync();
         using var first = OpenConnection();
         using var second = OpenConnection();
+        var sqlite = _harness.Database.Provider == DatabaseProvider.Sqlite;
 
-        // The first writer takes its position and holds its transaction open.
+        // The first writer makes its change and holds its transaction open.
         var firstTransaction = first.BeginTransaction();
         Execute(first, InsertSql(Address("203.0.113.60")), firstTransaction);
-        // The second writer tries to take a later position and commit before the first.
+        // The second writer changes and tries to commit before the first. (Another reason: on PostgreSQL two writers of
+        // the same status and reason also wait for each other on their tally's row, which is not what is tested here.)
         var secondCommitted = Task.Run(() =>
         {
             using var transaction = second.BeginTransaction();
-            Execute(second, InsertSql(Address("203.0.113.61")), transaction);
+            Execute(second, InsertSql(Address("203.0.113.61"), "Phishing"), transaction);
             transaction.Commit();
         });
 
-        // It cannot: its position waits for the first writer's commit, so a tail that reads "after my position"
-        // meanwhile sees neither entry rather than the later one alone.
         var finishedFirst = await Task.WhenAny(secondCommitted, Task.Delay(TimeSpan.FromMilliseconds(500)));
-        Assert.NotSame(secondCommitted, finishedFirst);
         await otherFollower.CatchUpAsync();
-        var positionWhileBothOpen = otherFollower.Position;
+        var positionWhileFirstOpen = otherFollower.Position;
         Assert.False(Listed(other, "203.0.113.60"));
-        Assert.False(Listed(other, "203.0.113.61"));
+        if (sqlite)
+        {
+            // SQLite: the first writer took its position under the write lock, so the second waits for its commit and
+            // a tail meanwhile sees neither entry rather than the later one alone.
+            Assert.NotSame(secondCommitted, finishedFirst);
+            Assert.False(Listed(other, "203.0.113.61"));
+        }
+        else
+        {
+            // PostgreSQL: positions are taken at commit (ADR 012), so the second commits first with the smaller position,
+            // and the tail that has read it past cannot skip the first's, which comes later.
+            Assert.Same(secondCommitted, finishedFirst);
+            Assert.True(Listed(other, "203.0.113.61"));
+        }
 
         firstTransaction.Commit();
         firstTransaction.Dispose();
@@ -140,10 +159,55 @@ public sealed class ChangeLogFollowerTests : IDisposable
         Assert.True(Listed(other, "203.0.113.60"));
         Assert.True(Listed(other, "203.0.113.61"));
         await using var db = _harness.Database.CreateDbContext();
-        var keys = await db.ChangeLog.Where(e => e.Position > positionWhileBothOpen).OrderBy(e => e.Position).Select(e => e.Key).ToListAsync();
+        var positions = await db.ChangeLog.Where(e => e.Topic == ChangeLogTopics.Listing).OrderBy(e => e.Position).Select(e => e.Key).ToListAsync();
         var ids = await db.Listings.Where(l => l.Network == "203.0.113.60" || l.Network == "203.0.113.61")
             .OrderBy(l => l.Network).Select(l => l.Id.ToString(CultureInfo.InvariantCulture)).ToListAsync();
-        Assert.Equal(ids, keys);
+        // Positions in commit order: on SQLite the first writer's, on PostgreSQL the second's comes first.
+        Assert.Equal(sqlite ? ids : [ids[1], ids[0]], positions.Where(ids.Contains).ToList());
+        Assert.True(positionWhileFirstOpen < await db.ChangeLog.Where(e => e.Key == ids[0] && e.Topic == ChangeLogTopics.Listing).Select(e => e.Position).SingleAsync());
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersCommittingInAnyOrderNeverMakeATailSkipAnEntry()
+    {
+        // Four writers commit transactions of 200 new listings each as fast as they can while a second process's tail
+        // catches up over and over. An entry that became visible after a larger position had been read would be
+        // skipped for good: that listing would be missing from the tail's index at the end.
+        const int writers = 4, transactions = 10, perTransaction = 200;
+        // A reason each: on PostgreSQL writers of the same status and reason wait for each other on their tally's row.
+        string[] reasons = ["Spam", "Phishing", "Malware", "Policy"];
+        var (other, otherFollower) = await SecondProcessAsync();
+        using var stop = new CancellationTokenSource();
+        var tail = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await otherFollower.CatchUpAsync();
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() =>
+        {
+            using var connection = OpenConnection();
+            var next = Address($"10.{w + 1}.0.1");
+            for (var t = 0; t < transactions; t++)
+            {
+                using var transaction = connection.BeginTransaction();
+                for (var i = 0; i < perTransaction; i++)
+                {
+                    Execute(connection, InsertSql(next++, reasons[w]), transaction);
+                }
+                transaction.Commit();
+            }
+        })));
+        await stop.CancelAsync();
+        await tail;
+        await otherFollower.CatchUpAsync();
+
+        await using var db = _harness.Database.CreateDbContext();
+        var expected = await db.Listings.Select(l => new { l.Id, l.Network }).ToListAsync();
+        Assert.Equal(writers * transactions * perTransaction, expected.Count);
+        var missing = expected.Where(l => !Listed(other, l.Network)).Select(l => l.Network).ToList();
+        Assert.Empty(missing);
     }
 
     [Fact]
@@ -165,7 +229,7 @@ public sealed class ChangeLogFollowerTests : IDisposable
                     if (active.Count > 0 && random.Next(3) == 0)
                     {
                         var pick = random.Next(active.Count);
-                        Execute(connection, $"UPDATE Listings SET Status = 'Delisted' WHERE RangeStart = '00000000000000000000ffff{active[pick]:x8}' AND Status = 'Active';", transaction);
+                        Execute(connection, $"UPDATE \"Listings\" SET \"Status\" = 'Delisted' WHERE \"RangeStart\" = '00000000000000000000ffff{active[pick]:x8}' AND \"Status\" = 'Active';", transaction);
                         active.RemoveAt(pick);
                     }
                     else
@@ -230,14 +294,17 @@ public sealed class ChangeLogFollowerTests : IDisposable
         var follower = _harness.NewFollower(new BlocklistIndex(_harness.Clock), new AccountChangeFollower(changes));
         await follower.LoadAsync();
         using var connection = OpenConnection();
-        Execute(connection, "INSERT INTO AspNetUsers (Id, UserName, SecurityStamp, EmailConfirmed, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount, CreatedAt) VALUES ('u-1', 'bob', 'a', 0, 0, 0, 1, 0, 0);");
+        Execute(connection, "INSERT INTO \"AspNetUsers\" (\"Id\", \"UserName\", \"SecurityStamp\", \"EmailConfirmed\", \"PhoneNumberConfirmed\", \"TwoFactorEnabled\", \"LockoutEnabled\", \"AccessFailedCount\", \"CreatedAt\") VALUES ('u-1', 'bob', 'a', FALSE, FALSE, FALSE, TRUE, 0, 0);");
         await follower.CatchUpAsync();
         Assert.False(heard.Task.IsCompleted);
 
         // What another process's role change or sign-out-everywhere writes.
-        Execute(connection, "UPDATE AspNetUsers SET SecurityStamp = 'b' WHERE Id = 'u-1';");
+        Execute(connection, "UPDATE \"AspNetUsers\" SET \"SecurityStamp\" = 'b' WHERE \"Id\" = 'u-1';");
         await follower.CatchUpAsync();
 
         Assert.Equal("u-1", await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server: the providers cannot drift.</summary>
+public sealed class ChangeLogFollowerOnPostgreSqlTests() : ChangeLogFollowerTests(DatabaseProvider.PostgreSQL);

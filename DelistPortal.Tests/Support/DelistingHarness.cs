@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace DelistPortal.Tests.Support;
 
-/// <summary>The delisting services as the app wires them, on a temporary SQLite file, with a fake clock and a recording mail sender.</summary>
+/// <summary>The delisting services as the app wires them, on a temporary database (SQLite unless a test asks for PostgreSQL), with a fake clock and a recording mail sender.</summary>
 public sealed class DelistingHarness : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
@@ -21,10 +21,17 @@ public sealed class DelistingHarness : IDisposable
 
     /// <param name="interceptors">More EF interceptors on the database (a <see cref="QueryRecorder"/>, for example).</param>
     public DelistingHarness(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+        : this(DatabaseProvider.Sqlite, interceptors)
+    {
+    }
+
+    /// <param name="provider">The database engine: SQLite, or the tests' real PostgreSQL.</param>
+    /// <param name="interceptors">More EF interceptors on the database.</param>
+    public DelistingHarness(DatabaseProvider provider, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         Index = new BlocklistIndex(Clock);
         ChangeLogFollower? follower = null;
-        Database = new TemporaryDatabase([new ChangeLogCommitSignal(() => follower), .. interceptors]);
+        Database = new TemporaryDatabase(provider, [new ChangeLogCommitSignal(() => follower), .. interceptors]);
         Follower = follower = NewFollower(Index);
         Follower.LoadAsync().GetAwaiter().GetResult();
         var services = new ServiceCollection();

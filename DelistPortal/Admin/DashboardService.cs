@@ -50,7 +50,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         foreach (var kind in kinds)
         {
             var rows = await db.Database.SqlQuery<DayCount>($"""
-                SELECT ("At" - {from}) / 86400000 AS "Day", COUNT(*) AS "Count" FROM "ListingEvents"
+                SELECT CAST(("At" - {from}) / 86400000 AS INTEGER) AS "Day", CAST(COUNT(*) AS INTEGER) AS "Count" FROM "ListingEvents"
                 WHERE "Kind" = {kind} AND "At" >= {from} GROUP BY 1
                 """).ToListAsync(cancellationToken);
             foreach (var row in rows.Where(r => r.Day is >= 0 and < ChartDays))

@@ -73,11 +73,16 @@ public sealed class BlocklistService(
         }
         // One JSON parameter rather than an IN list: binding 10,000 named parameters costs SQLite a name lookup each
         // (sqlite3_bind_parameter_index walks them), which was a third of an import's time.
-        var starts = System.Text.Json.JsonSerializer.Serialize(drafts.Select(d => d.Network.StartKey).Distinct());
-        var earlierByNetwork = (await db.Database.SqlQuery<EarlierListing>($"""
-                SELECT "RangeStart", "RangeEnd", "Status", "EndedAt" FROM "Listings"
-                WHERE "RangeStart" IN (SELECT value FROM json_each({starts}))
-                """).ToListAsync(cancellationToken))
+        var starts = drafts.Select(d => d.Network.StartKey).Distinct().ToArray();
+        // PostgreSQL takes the list as one array parameter.
+        var earlierByNetwork = (await (db.Database.IsNpgsql()
+                ? db.Database.SqlQuery<EarlierListing>($"""
+                    SELECT "RangeStart", "RangeEnd", "Status", "EndedAt" FROM "Listings" WHERE "RangeStart" = ANY({starts})
+                    """)
+                : db.Database.SqlQuery<EarlierListing>($"""
+                    SELECT "RangeStart", "RangeEnd", "Status", "EndedAt" FROM "Listings"
+                    WHERE "RangeStart" IN (SELECT value FROM json_each({System.Text.Json.JsonSerializer.Serialize(starts)}))
+                    """)).ToListAsync(cancellationToken))
             .ToLookup(l => (l.RangeStart, l.RangeEnd));
         var seen = new HashSet<(string, string)>();
         var added = new List<(int Index, Listing Listing, ListingEventKind Kind)>();
@@ -105,6 +110,8 @@ public sealed class BlocklistService(
             return results;
         }
 
+        // PostgreSQL's trigram index takes a batch as it comes (GIN's pending list): nothing to defer there.
+        deferSearch &= db.Database.IsSqlite();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             try
@@ -126,7 +133,7 @@ public sealed class BlocklistService(
                 await SupersedeExceptionsAsync(db, listings, actor, now, clientAddress, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
-            catch (SqliteException ex) when (PortalDbContext.IsUniqueViolation(ex))
+            catch (System.Data.Common.DbException ex) when (PortalDbContext.IsUniqueViolation(ex))
             {
                 // Someone listed one of these networks meanwhile: fall back to one at a time, which reports it.
                 await transaction.RollbackAsync(CancellationToken.None);
@@ -158,6 +165,11 @@ public sealed class BlocklistService(
         if (connection is not null)
         {
             db.Database.SetDbConnection(connection);
+        }
+        if (!db.Database.IsSqlite())
+        {
+            // Nothing is ever deferred on PostgreSQL (see ListManyAsync).
+            return 0;
         }
         await db.Database.OpenConnectionAsync(cancellationToken);
         var indexed = 0;

@@ -75,6 +75,11 @@ internal static class ListingBulkInsert
         {
             return;
         }
+        if (db.Database.IsNpgsql())
+        {
+            await ListingBulkCopy.InsertListingsAsync(db, listings, cancellationToken);
+            return;
+        }
         await using var command = CreateCommand(db, InsertListingsSql, ListingColumns, listings);
         // RETURNING gives the rows in no promised order: match them by range, unique in the batch.
         var byRange = listings.ToDictionary(l => (l.RangeStart, l.RangeEnd));
@@ -89,6 +94,11 @@ internal static class ListingBulkInsert
     {
         if (events.Count == 0)
         {
+            return;
+        }
+        if (db.Database.IsNpgsql())
+        {
+            await ListingBulkCopy.InsertEventsAsync(db, events, cancellationToken);
             return;
         }
         await using var command = CreateCommand(db, InsertEventsSql, EventColumns, events);

@@ -73,7 +73,7 @@ public sealed class ProofOfWork(
         // than a caught unique violation: a replay is routine, not a database error for the log. (ExpiresAt is stored
         // as Unix milliseconds, as UtcMillisecondsConverter does for the model.)
         var inserted = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO SpentProofsOfWork (Challenge, ExpiresAt) VALUES ({solution!.Challenge}, {expiresAt.ToUnixTimeMilliseconds()}) ON CONFLICT (Challenge) DO NOTHING",
+            $"INSERT INTO \"SpentProofsOfWork\" (\"Challenge\", \"ExpiresAt\") VALUES ({solution!.Challenge}, {expiresAt.ToUnixTimeMilliseconds()}) ON CONFLICT (\"Challenge\") DO NOTHING",
             cancellationToken);
         return inserted == 1 ? ProofOfWorkError.None : ProofOfWorkError.Replayed;
     }

@@ -24,7 +24,7 @@ public sealed class ExceptionIndexFollower(IDbContextFactory<PortalDbContext> db
 
     /// <summary>Adds the active exceptions to a load of the whole index.</summary>
     internal static Task LoadActiveAsync(PortalDbContext db, IndexLoad load, long nowUnixMilliseconds, CancellationToken cancellationToken) =>
-        ReadActiveAsync(db, $"(ExpiresAt IS NULL OR ExpiresAt > {nowUnixMilliseconds})",
+        ReadActiveAsync(db, $"(\"ExpiresAt\" IS NULL OR \"ExpiresAt\" > {nowUnixMilliseconds})",
             (id, start, prefix, expires) => load.AddException(id, start, prefix, expires), cancellationToken);
 
     /// <summary>Plain SQL with the ids written in, as the listings' follower: no query to compile on a sender's click.</summary>
@@ -38,7 +38,7 @@ public sealed class ExceptionIndexFollower(IDbContextFactory<PortalDbContext> db
         foreach (var chunk in ids.Chunk(ReadChunk))
         {
             var active = new HashSet<int>();
-            await ReadActiveAsync(db, $"Id IN ({string.Join(',', chunk)})", (id, start, prefix, expires) =>
+            await ReadActiveAsync(db, $"\"Id\" IN ({string.Join(',', chunk)})", (id, start, prefix, expires) =>
             {
                 upserts.AddException(id, start, prefix, expires);
                 active.Add(id);
@@ -52,7 +52,7 @@ public sealed class ExceptionIndexFollower(IDbContextFactory<PortalDbContext> db
     private static async Task ReadActiveAsync(PortalDbContext db, string condition, Action<int, string, int, long?> handle, CancellationToken cancellationToken)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = $"SELECT Id, RangeStart, PrefixLength, ExpiresAt FROM ListingExceptions WHERE Status = 'Active' AND {condition}";
+        command.CommandText = $"SELECT \"Id\", \"RangeStart\", \"PrefixLength\", \"ExpiresAt\" FROM \"ListingExceptions\" WHERE \"Status\" = 'Active' AND {condition}";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -27,9 +27,10 @@ public sealed class ListingIndexFollower(
 
     private static readonly string ReasonCase = string.Join(' ', Enum.GetValues<ListingReason>().Select(r => $"WHEN '{r}' THEN {(int)r}"));
 
-    // The columns both reads map; an unknown reason (a row written by hand) still blocks, as Manual.
+    // The columns both reads map; an unknown reason (a row written by hand) still blocks, as Manual. Quoted names:
+    // the same SQL on SQLite and PostgreSQL.
     private static readonly string Columns =
-        $"Id, RangeStart, PrefixLength, CASE Reason {ReasonCase} ELSE {(int)ListingReason.Manual} END, ExpiresAt, Status = '{nameof(ListingStatus.Active)}'";
+        $"\"Id\", \"RangeStart\", \"PrefixLength\", CASE \"Reason\" {ReasonCase} ELSE {(int)ListingReason.Manual} END, \"ExpiresAt\", \"Status\" = '{nameof(ListingStatus.Active)}'";
 
     public string Topic => ChangeLogTopics.Listing;
 
@@ -97,7 +98,7 @@ public sealed class ListingIndexFollower(
         foreach (var chunk in ids.Chunk(ReadChunk))
         {
             var active = new HashSet<int>();
-            await ReadAsync($"SELECT {Columns} FROM Listings WHERE Id IN ({string.Join(',', chunk)})", (id, start, prefix, reason, expires, isActive) =>
+            await ReadAsync(_ => $"SELECT {Columns} FROM \"Listings\" WHERE \"Id\" IN ({string.Join(',', chunk)})", (id, start, prefix, reason, expires, isActive) =>
             {
                 if (isActive)
                 {
@@ -114,21 +115,22 @@ public sealed class ListingIndexFollower(
     {
         var load = new IndexLoad();
         // The rowid range keeps the read in table order; NOT INDEXED keeps SQLite from visiting rows through an index.
-        await ReadAsync($"""
-            SELECT {Columns} FROM Listings NOT INDEXED
-            WHERE Id BETWEEN {from} AND {to} AND Status = '{nameof(ListingStatus.Active)}' AND (ExpiresAt IS NULL OR ExpiresAt > {now})
+        await ReadAsync(sqlite => $"""
+            SELECT {Columns} FROM "Listings" {(sqlite ? "NOT INDEXED" : "")}
+            WHERE "Id" BETWEEN {from} AND {to} AND "Status" = '{nameof(ListingStatus.Active)}' AND ("ExpiresAt" IS NULL OR "ExpiresAt" > {now})
             """, (id, start, prefix, reason, expires, _) => load.Add(id, start, prefix, reason, expires), cancellationToken);
         return load;
     }
 
     private delegate void RowHandler(int id, string rangeStart, int prefixLength, ListingReason reason, long? expiresAt, bool active);
 
-    private async Task ReadAsync(string sql, RowHandler handle, CancellationToken cancellationToken)
+    /// <param name="sql">The statement, given whether the database is SQLite (which takes a plan hint).</param>
+    private async Task ReadAsync(Func<bool, string> sql, RowHandler handle, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = sql(db.Database.IsSqlite());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
