@@ -3,7 +3,8 @@ using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.ChangeLog;
 using DelistPortal.Tests.Support;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using DelistPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,13 +12,19 @@ using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Tests.Blocklist;
 
-public sealed class BlocklistServiceTests : IDisposable
+/// <summary>Runs on SQLite; <see cref="BlocklistServiceOnPostgreSqlTests"/> runs the same tests on PostgreSQL.</summary>
+public class BlocklistServiceTests : IDisposable
 {
     private static readonly Actor Alice = Actor.Admin("alice");
     private static readonly Actor Bob = Actor.Admin("bob");
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
 
-    public BlocklistServiceTests() => _harness.Configure = o =>
+    public BlocklistServiceTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected BlocklistServiceTests(DatabaseProvider provider) => (_harness = new(provider)).Configure = o =>
     {
         o.BaseLifetime = TimeSpan.FromDays(1);
         o.EscalationFactor = 2;
@@ -25,7 +32,11 @@ public sealed class BlocklistServiceTests : IDisposable
         o.RelistWindow = TimeSpan.FromDays(30);
     };
 
-    public void Dispose() => _harness.Dispose();
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private BlocklistService Blocklist => _harness.Blocklist;
 
@@ -160,7 +171,7 @@ public sealed class BlocklistServiceTests : IDisposable
         var meanwhile = new BeforeTheNextTransaction();
         var index = new BlocklistIndex(_harness.Clock);
         ChangeLogFollower? follower = null;
-        using var database = new TemporaryDatabase(new ChangeLogCommitSignal(() => follower), meanwhile);
+        using var database = new TemporaryDatabase(_harness.Database.Provider, new ChangeLogCommitSignal(() => follower), meanwhile);
         follower = DelistingHarness.FollowerOf(database, index, _harness.Clock);
         await follower.LoadAsync();
         var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance);
@@ -367,10 +378,19 @@ public sealed class BlocklistServiceTests : IDisposable
         db.ChangeTracker.Clear();
 
         // And for anyone going around EF: the database's triggers refuse too.
-        var update = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE ListingEvents SET Reason = 'x'"));
-        var delete = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM ListingEvents"));
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync("UPDATE \"ListingEvents\" SET \"Reason\" = 'x'"));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"ListingEvents\""));
         Assert.Contains("append-only", update.Message);
         Assert.Contains("append-only", delete.Message);
+        if (_harness.Database.Provider == DatabaseProvider.PostgreSQL)
+        {
+            // PostgreSQL has TRUNCATE besides DELETE (SQLite's "DELETE FROM t" without WHERE is the same statement as above).
+            var truncate = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync("TRUNCATE \"ListingEvents\" CASCADE"));
+            Assert.Contains("append-only", truncate.Message);
+        }
         Assert.Equal(1, await db.ListingEvents.CountAsync(e => e.Reason == original));
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class BlocklistServiceOnPostgreSqlTests() : BlocklistServiceTests(DatabaseProvider.PostgreSQL);
