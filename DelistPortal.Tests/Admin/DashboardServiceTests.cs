@@ -1,13 +1,21 @@
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Tests.Components.Admin;
 using DelistPortal.Tests.Support;
 
 namespace DelistPortal.Tests.Admin;
 
-public sealed class DashboardServiceTests : IAsyncLifetime
+public class DashboardServiceTests : IAsyncLifetime
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
+
+    public DashboardServiceTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected DashboardServiceTests(DatabaseProvider provider) => _harness = new(provider);
     private ServiceProvider _services = null!;
 
     public Task InitializeAsync()
@@ -39,3 +47,6 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         Assert.Equal(1, figures.ActiveListings);
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class DashboardServiceOnPostgreSqlTests() : DashboardServiceTests(DatabaseProvider.PostgreSQL);

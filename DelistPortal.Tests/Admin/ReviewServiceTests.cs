@@ -1,18 +1,28 @@
 using System.Globalization;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Tests.Admin;
 
-public sealed class ReviewServiceTests : IDisposable
+public class ReviewServiceTests : IDisposable
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
     private readonly ServiceProvider _services;
 
-    public ReviewServiceTests() => _services = _harness.BuildAdminProvider();
+    public ReviewServiceTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ReviewServiceTests(DatabaseProvider provider)
+    {
+        _harness = new(provider);
+        _services = _harness.BuildAdminProvider();
+    }
 
     private ReviewService Reviews => _services.GetRequiredService<ReviewService>();
 
@@ -183,3 +193,6 @@ public sealed class ReviewServiceTests : IDisposable
         _harness.Dispose();
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class ReviewServiceOnPostgreSqlTests() : ReviewServiceTests(DatabaseProvider.PostgreSQL);

@@ -1,12 +1,20 @@
 using DelistPortal.Api;
+using DelistPortal.Data;
 using DelistPortal.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DelistPortal.Tests.Api;
 
-public sealed class ApiKeyServiceTests : IDisposable
+public class ApiKeyServiceTests : IDisposable
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
+
+    public ApiKeyServiceTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ApiKeyServiceTests(DatabaseProvider provider) => _harness = new(provider);
 
     private ApiKeyService Keys => new(_harness.Database, _harness.Clock, NullLogger<ApiKeyService>.Instance);
 
@@ -68,5 +76,12 @@ public sealed class ApiKeyServiceTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => Keys.CreateAsync(" ", [ApiScopes.ZoneRead]));
     }
 
-    public void Dispose() => _harness.Dispose();
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class ApiKeyServiceOnPostgreSqlTests() : ApiKeyServiceTests(DatabaseProvider.PostgreSQL);

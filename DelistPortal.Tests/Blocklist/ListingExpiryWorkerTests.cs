@@ -1,4 +1,5 @@
 using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,11 +7,22 @@ using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Tests.Blocklist;
 
-public sealed class ListingExpiryWorkerTests : IDisposable
+public class ListingExpiryWorkerTests : IDisposable
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
 
-    public void Dispose() => _harness.Dispose();
+    public ListingExpiryWorkerTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ListingExpiryWorkerTests(DatabaseProvider provider) => _harness = new(provider);
+
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task TheWorkerRecordsExpiriesOnEachTick()
@@ -49,3 +61,6 @@ public sealed class ListingExpiryWorkerTests : IDisposable
         Assert.Fail("The worker did not record the expiry.");
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class ListingExpiryWorkerOnPostgreSqlTests() : ListingExpiryWorkerTests(DatabaseProvider.PostgreSQL);

@@ -1,6 +1,7 @@
 using System.Net;
-using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
+using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -12,13 +13,24 @@ namespace DelistPortal.Tests.Blocklist;
 /// Exceptions end with their range, follow its expiry, are superseded by a listing of the address itself, can be
 /// revoked, and count towards the range's limit. The database and the index (the DNSBL's) answer alike throughout.
 /// </summary>
-public sealed class RangeExceptionTests : IDisposable
+public class RangeExceptionTests : IDisposable
 {
     private const string Email = "postmaster@sender.example";
     private static readonly Actor Alice = Actor.Admin("alice");
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
 
-    public void Dispose() => _harness.Dispose();
+    public RangeExceptionTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected RangeExceptionTests(DatabaseProvider provider) => _harness = new(provider);
+
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private BlocklistService Blocklist => _harness.Blocklist;
 
@@ -331,3 +343,6 @@ public sealed class RangeExceptionTests : IDisposable
             (status!.State, status.DelistedNetworks, status.ExceptedNetwork, status.ExceptedFrom));
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class RangeExceptionOnPostgreSqlTests() : RangeExceptionTests(DatabaseProvider.PostgreSQL);

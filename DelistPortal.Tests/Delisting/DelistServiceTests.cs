@@ -1,16 +1,28 @@
 using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Tests.Delisting;
 
-public sealed class DelistServiceTests : IDisposable
+public class DelistServiceTests : IDisposable
 {
     private const string Email = "postmaster@sender.example";
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
 
-    public void Dispose() => _harness.Dispose();
+    public DelistServiceTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected DelistServiceTests(DatabaseProvider provider) => _harness = new(provider);
+
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task SubmitRefusesInvalidInputAndStoresNothing()
@@ -403,3 +415,6 @@ public sealed class DelistServiceTests : IDisposable
         Assert.Equal(0, await db.DelistRequests.CountAsync());
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class DelistServiceOnPostgreSqlTests() : DelistServiceTests(DatabaseProvider.PostgreSQL);

@@ -12,11 +12,18 @@ namespace DelistPortal.Tests.Delisting;
 /// The service refuses a submission unless it carries a solution to a challenge this portal signed, solved, unexpired
 /// and never used: whatever page or script calls it.
 /// </summary>
-public sealed class ProofOfWorkTests : IAsyncLifetime
+public class ProofOfWorkTests : IAsyncLifetime
 {
     private const string Email = "postmaster@sender.example";
     private const string Ip = "203.0.113.7";
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
+
+    public ProofOfWorkTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ProofOfWorkTests(DatabaseProvider provider) => _harness = new(provider);
 
     public async Task InitializeAsync() => await _harness.ListAsync(Ip);
 
@@ -166,3 +173,6 @@ public sealed class ProofOfWorkTests : IAsyncLifetime
             System.Text.Encoding.UTF8.GetBytes(challenge.Salt + number))), challenge.Challenge);
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class ProofOfWorkOnPostgreSqlTests() : ProofOfWorkTests(DatabaseProvider.PostgreSQL);

@@ -1,14 +1,26 @@
+using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Tests.Delisting;
 
-public sealed class RequestStatusQueryTests : IDisposable
+public class RequestStatusQueryTests : IDisposable
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
 
-    public void Dispose() => _harness.Dispose();
+    public RequestStatusQueryTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected RequestStatusQueryTests(DatabaseProvider provider) => _harness = new(provider);
+
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<string> SubmitAsync(string ip = "203.0.113.7")
     {
@@ -104,3 +116,6 @@ public sealed class RequestStatusQueryTests : IDisposable
         Assert.Equal(reference, status?.Reference);
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class RequestStatusQueryOnPostgreSqlTests() : RequestStatusQueryTests(DatabaseProvider.PostgreSQL);

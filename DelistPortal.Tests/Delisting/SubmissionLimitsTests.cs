@@ -1,21 +1,35 @@
+using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Tests.Support;
 
 namespace DelistPortal.Tests.Delisting;
 
-public sealed class SubmissionLimitsTests : IDisposable
+public class SubmissionLimitsTests : IDisposable
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
 
-    public SubmissionLimitsTests() => _harness.ConfigureLimits = o =>
+    public SubmissionLimitsTests()
+        : this(DatabaseProvider.Sqlite)
     {
-        o.PerClient = new WindowLimit { Limit = 3, Window = TimeSpan.FromHours(1) };
-        o.PerEmail = new WindowLimit { Limit = 2, Window = TimeSpan.FromHours(1) };
-        o.PerTarget = new WindowLimit { Limit = 2, Window = TimeSpan.FromHours(1) };
-        o.PerRange = new WindowLimit { Limit = 3, Window = TimeSpan.FromHours(1) };
-    };
+    }
 
-    public void Dispose() => _harness.Dispose();
+    protected SubmissionLimitsTests(DatabaseProvider provider)
+    {
+        _harness = new(provider);
+        _harness.ConfigureLimits = o =>
+        {
+            o.PerClient = new WindowLimit { Limit = 3, Window = TimeSpan.FromHours(1) };
+            o.PerEmail = new WindowLimit { Limit = 2, Window = TimeSpan.FromHours(1) };
+            o.PerTarget = new WindowLimit { Limit = 2, Window = TimeSpan.FromHours(1) };
+            o.PerRange = new WindowLimit { Limit = 3, Window = TimeSpan.FromHours(1) };
+        };
+    }
+
+    public void Dispose()
+    {
+        _harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task ListAsync(params string[] addresses)
     {
@@ -110,3 +124,6 @@ public sealed class SubmissionLimitsTests : IDisposable
         Assert.Equal(group, SubmissionLimits.ClientGroup(client));
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server.</summary>
+public sealed class SubmissionLimitsOnPostgreSqlTests() : SubmissionLimitsTests(DatabaseProvider.PostgreSQL);
