@@ -312,12 +312,21 @@ public sealed class ImportJobs(
     }
 
     /// <summary>The import's own connection: not pooled, so its page cache goes when it closes.</summary>
-    private async Task<SqliteConnection> OpenImportConnectionAsync(CancellationToken cancellationToken)
+    private async Task<System.Data.Common.DbConnection> OpenImportConnectionAsync(CancellationToken cancellationToken)
     {
         string connectionString;
+        bool postgreSql;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             connectionString = db.Database.GetConnectionString()!;
+            postgreSql = db.Database.IsNpgsql();
+        }
+        if (postgreSql)
+        {
+            // The server's memory is the server's: nothing to size or hand back per connection.
+            var npgsql = new Npgsql.NpgsqlConnection(connectionString);
+            await npgsql.OpenAsync(cancellationToken);
+            return npgsql;
         }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         await connection.OpenAsync(cancellationToken);
