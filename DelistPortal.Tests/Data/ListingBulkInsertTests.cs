@@ -33,3 +33,36 @@ public sealed class ListingBulkInsertTests : IDisposable
         return await db.Database.SqlQuery<string>($"SELECT name AS Value FROM pragma_table_info({table})").ToListAsync();
     }
 }
+
+/// <summary>PostgreSQL's binary COPY writes the same columns, against PostgreSQL's own migrated tables.</summary>
+public sealed class ListingBulkCopyTests : IDisposable
+{
+    private readonly TemporaryDatabase _database = new(DatabaseProvider.PostgreSQL);
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task TheCopyWritesEveryListingColumnButTheEndOfTheListingAndTheIdFromTheSequence()
+    {
+        var columns = await ColumnsAsync("Listings");
+
+        Assert.Equal(columns.Except(["Id", "EndedAt", "DelistRequestId"]).Order(), ListingBulkCopy.ListingColumnNames.Order());
+        Assert.Equal(ListingBulkInsert.ListingColumnNames, ListingBulkCopy.ListingColumnNames);
+    }
+
+    [Fact]
+    public async Task TheCopyWritesEveryEventColumnButTheId()
+    {
+        var columns = await ColumnsAsync("ListingEvents");
+
+        Assert.Equal(columns.Except(["Id"]).Order(), ListingBulkCopy.EventColumnNames.Order());
+        Assert.Equal(ListingBulkInsert.EventColumnNames, ListingBulkCopy.EventColumnNames);
+    }
+
+    private async Task<List<string>> ColumnsAsync(string table)
+    {
+        await using var db = _database.CreateDbContext();
+        return await db.Database.SqlQuery<string>(
+            $"SELECT column_name::text AS \"Value\" FROM information_schema.columns WHERE table_schema = 'public' AND table_name = {table}").ToListAsync();
+    }
+}
