@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every DelistPortal test: unit, component (bunit), integration (real SMTP, SQLite files) and end-to-end
+# Runs every DelistPortal test: unit, component (bunit), integration (real SMTP, SQLite files, a real PostgreSQL) and end-to-end
 # (Playwright in Debian's Chromium). Prints one line "N passed, M failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -34,8 +34,44 @@ if ! command -v rbldnsd >/dev/null && [ ! -x /usr/sbin/rbldnsd ] && [ -z "${RBLD
     "The DNSBL export tests need rbldnsd. Install it (Debian: sudo apt-get install rbldnsd) or point RBLDNSD_PATH at an rbldnsd binary, then run this again."
 fi
 
+# A real, throwaway PostgreSQL for the tests that run on both providers: Debian's postgresql, initdb and pg_ctl in a
+# temporary folder on a free port (as the postgres user when root: initdb refuses root), stopped and removed at exit.
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+if [ -z "$pg_bin" ] && [ -z "${DELISTPORTAL_TEST_POSTGRESQL:-}" ]; then
+  require postgresql "for the tests on PostgreSQL" \
+    "The PostgreSQL tests need PostgreSQL's server binaries. Install them (Debian: sudo apt-get install postgresql) or set DELISTPORTAL_TEST_POSTGRESQL to a connection string of a server whose user may create databases, then run this again."
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+fi
+pg_dir=""
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "cd /tmp && $*"; else sh -c "$*"; fi
+}
+stop_postgresql() {
+  if [ -n "$pg_dir" ]; then
+    as_pg "'$pg_bin/pg_ctl' -D '$pg_dir/data' -m immediate -w stop" >/dev/null 2>&1
+    rm -rf "$pg_dir"
+  fi
+}
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+trap 'stop_postgresql; rm -rf "$results"' EXIT
+if [ -z "${DELISTPORTAL_TEST_POSTGRESQL:-}" ]; then
+  pg_dir="$(mktemp -d)"
+  [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
+  pg_port=""
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then pg_port=$candidate; break; fi
+  done
+  if ! as_pg "'$pg_bin/initdb' -D '$pg_dir/data' --auth=trust -U postgres --no-sync" >"$pg_dir/initdb.log" 2>&1 ||
+     ! as_pg "'$pg_bin/pg_ctl' -D '$pg_dir/data' -l '$pg_dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start" >/dev/null 2>&1; then
+    echo "Could not start PostgreSQL for the tests:" >&2
+    cat "$pg_dir/initdb.log" "$pg_dir/log" >&2 2>/dev/null
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  export DELISTPORTAL_TEST_POSTGRESQL="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+  echo "PostgreSQL for the tests: 127.0.0.1:$pg_port ($pg_dir)"
+fi
 dotnet test DelistPortal.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
 status=$?
 
