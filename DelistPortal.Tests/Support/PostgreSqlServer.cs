@@ -63,7 +63,11 @@ public static class PostgreSqlServer
         }
         // No session may stay connected to a template that is copied.
         NpgsqlConnection.ClearAllPools();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryExecute(Server.Value, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 })
+        {
+            // A server of test.sh's (or the developer's) outlives this process: leave it as found. One of ours goes whole.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryExecute(Server.Value, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
         return name;
     }
 
@@ -85,54 +89,59 @@ public static class PostgreSqlServer
         }
         var folder = Directory.CreateTempSubdirectory("delistportal-postgresql-").FullName;
         var root = Environment.UserName == "root";
-        if (root)
+        var pgCtl = Path.Combine(bin, "pg_ctl");
+        try
         {
-            Run("chown", $"postgres {folder}");
+            if (root)
+            {
+                Run("chown", "postgres", folder);
+            }
+            var port = FreePort.Tcp();
+            Shell(root, $"{Path.Combine(bin, "initdb")} -D {folder}/data --auth=trust -U postgres --no-sync");
+            Shell(root, $"{pgCtl} -D {folder}/data -l {folder}/log -w -o \"-c listen_addresses=127.0.0.1 -p {port} -k {folder} " +
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(root, pgCtl, folder);
+            return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
         }
-        var port = FreePort.Tcp();
-        RunAs(root, Path.Combine(bin, "initdb"), $"-D {folder}/data --auth=trust -U postgres --no-sync");
-        RunAs(root, Path.Combine(bin, "pg_ctl"),
-            $"-D {folder}/data -l {folder}/log -w -o \"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        catch
         {
-            try
-            {
-                RunAs(root, Path.Combine(bin, "pg_ctl"), $"-D {folder}/data -m immediate -w stop");
-            }
-            finally
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        };
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
+            Stop(root, pgCtl, folder);
+            throw;
+        }
     }
 
-    private static void RunAs(bool root, string program, string arguments)
+    private static void Stop(bool root, string pgCtl, string folder) =>
+        // One shell does both, so the folder goes even when the test host is ended right after it started the shell.
+        // (The folder is the postgres user's when this runs as root: that user may remove it from /tmp.)
+        Shell(root, $"{pgCtl} -D {folder}/data -m immediate -w stop >/dev/null 2>&1; rm -rf {folder}");
+
+    /// <summary>A command line run by sh, as the postgres user when this runs as root (initdb refuses root).</summary>
+    private static void Shell(bool root, string commandLine)
     {
         if (root)
         {
-            // initdb refuses to run as root.
-            Run("su", $"postgres -s /bin/sh -c '{program} {arguments.Replace("'", "'\\''", StringComparison.Ordinal)}'");
+            Run("su", "postgres", "-s", "/bin/sh", "-c", "cd /tmp && " + commandLine);
         }
         else
         {
-            Run(program, arguments);
+            Run("sh", "-c", commandLine);
         }
     }
 
-    private static void Run(string program, string arguments)
+    private static void Run(string program, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments)
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{program} {arguments} exited with {process.ExitCode}: {error}{output.Result}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error}{output.Result}");
         }
     }
 
