@@ -1,16 +1,26 @@
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Tests.Support;
 
 namespace DelistPortal.Tests.Admin;
 
 /// <summary>The grid's search, filters and sort, run in SQLite.</summary>
-public sealed class ListingFilterTests : IDisposable
+public class ListingFilterTests : IDisposable
 {
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
     private readonly ServiceProvider _services;
 
-    public ListingFilterTests() => _services = _harness.BuildAdminProvider();
+    public ListingFilterTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ListingFilterTests(DatabaseProvider provider)
+    {
+        _harness = new(provider);
+        _services = _harness.BuildAdminProvider();
+    }
 
     private async Task<IReadOnlyList<string>> SearchAsync(ListingFilter filter) =>
         (await _services.GetRequiredService<ListingAdminService>().QueryAsync(Principals.Viewer(), new ListingPageRequest(filter, 50))).Items.Select(l => l.Network).ToList();
@@ -85,3 +95,6 @@ public sealed class ListingFilterTests : IDisposable
         _harness.Dispose();
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server (the grid's SQL as PostgreSQL runs it: ListingGridSql).</summary>
+public sealed class ListingFilterOnPostgreSqlTests() : ListingFilterTests(DatabaseProvider.PostgreSQL);

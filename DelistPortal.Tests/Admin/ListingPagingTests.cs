@@ -1,6 +1,7 @@
 using System.Net;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,11 +11,18 @@ namespace DelistPortal.Tests.Admin;
 /// Paging by key reaches every row of every view exactly once, forwards from the first page and backwards from the
 /// last, whatever the sort (ties included: most listings here share their listing time) and the filters.
 /// </summary>
-public sealed class ListingPagingTests : IAsyncLifetime
+public class ListingPagingTests : IAsyncLifetime
 {
     private const int PageSize = 4;
 
-    private readonly DelistingHarness _harness = new();
+    private readonly DelistingHarness _harness;
+
+    public ListingPagingTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ListingPagingTests(DatabaseProvider provider) => _harness = new(provider);
     private ServiceProvider _services = null!;
     private List<Listing> _all = [];
 
@@ -153,3 +161,6 @@ public sealed class ListingPagingTests : IAsyncLifetime
         return ids;
     }
 }
+
+/// <summary>The same tests on the real PostgreSQL server (the grid's SQL as PostgreSQL runs it: ListingGridSql).</summary>
+public sealed class ListingPagingOnPostgreSqlTests() : ListingPagingTests(DatabaseProvider.PostgreSQL);

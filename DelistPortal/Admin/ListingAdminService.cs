@@ -59,7 +59,8 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         var items = new List<Listing>(wanted + 1);
         foreach (var query in ListingGridQuery.Page(request, text, wanted + 1))
         {
-            items.AddRange(await db.Listings.FromSqlRaw(query.Text, [.. query.Parameters]).AsNoTracking().ToListAsync(cancellationToken));
+            var (sql, parameters) = ListingGridSql.For(db, query);
+            items.AddRange(await db.Listings.FromSqlRaw(sql, parameters).AsNoTracking().ToListAsync(cancellationToken));
             if (items.Count > wanted)
             {
                 break;
@@ -141,8 +142,9 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = sql.Text;
-        command.Parameters.AddRange(sql.Parameters.ToArray());
+        var (text, parameters) = ListingGridSql.For(db, sql);
+        command.CommandText = text;
+        command.Parameters.AddRange(parameters);
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 
