@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using DelistPortal.Blocklist;
+using DelistPortal.Blocklist.Index;
+using DelistPortal.Data;
+using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DelistPortal.Tests.Hosting;
+
+/// <summary><c>Database:Provider</c> and <c>ConnectionStrings:Portal</c>, and the real portal on a real PostgreSQL.</summary>
+public sealed class DatabaseProviderTests
+{
+    [Fact]
+    public async Task AnUnknownProviderStopsTheStartNamingTheKey()
+    {
+        await using var portal = new PortalFactory(settings: new Dictionary<string, string?> { ["Database:Provider"] = "Oracle" });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("Database:Provider", Messages(error));
+    }
+
+    [Fact]
+    public async Task PostgreSqlWithoutAConnectionStringStopsTheStartNamingTheKey()
+    {
+        await using var portal = new PortalFactory(settings: new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:Portal"] = "",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+
+        Assert.Contains("ConnectionStrings:Portal", Messages(error));
+    }
+
+    [Fact]
+    public async Task WithoutConfigurationThePortalRunsOnSqlite()
+    {
+        await using var portal = new PortalFactory();
+        portal.CreateClient().Dispose();
+
+        Assert.Equal(DatabaseProvider.Sqlite, portal.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider);
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.True(db.Database.IsSqlite());
+        Assert.IsNotType<PostgreSqlPortalDbContext>(db);
+    }
+
+    [Fact]
+    public async Task TwoHostsStartingTogetherOnANewPostgreSqlDatabaseMigrateAndSeedItOnceAndFollowEachOther()
+    {
+        // A database nobody created yet: the first host creates it, migrates and seeds under the advisory lock.
+        var connectionString = PostgreSqlServer.ConnectionStringFor("hosts_" + Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?> { ["Database:Provider"] = "PostgreSQL", ["ConnectionStrings:Portal"] = connectionString };
+        try
+        {
+            await using var a = new PortalFactory(settings: settings);
+            await using var b = new PortalFactory(settings: settings);
+            await Task.WhenAll(Task.Run(() => a.CreateClient().Dispose()), Task.Run(() => b.CreateClient().Dispose()));
+
+            await using (var db = await a.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            {
+                Assert.IsType<PostgreSqlPortalDbContext>(db);
+                var listings = await db.Listings.CountAsync();
+                Assert.True(listings > 0);
+                // Seeded once: one "listed" event per demo listing, not two.
+                Assert.Equal(listings, await db.ListingEvents.CountAsync());
+            }
+            var indexB = b.Services.GetRequiredService<BlocklistIndex>();
+            Assert.True(indexB.TryFindMostSpecific(IPAddress.Parse("203.0.113.7"), out _));
+
+            // A listing made on A reaches B's index (what B's DNSBL answers from) through the change log.
+            var listed = await a.Services.GetRequiredService<BlocklistService>().ListAsync(
+                new ListingDraft(IpNetwork.Single(IPAddress.Parse("192.0.2.200")), ListingReason.Spam, "seen on host A", ListingSource.Admin),
+                Actor.Admin("alice"), null);
+            Assert.Equal(ChangeOutcome.Done, listed.Outcome);
+            var watch = Stopwatch.StartNew();
+            while (!indexB.TryFindMostSpecific(IPAddress.Parse("192.0.2.200"), out _))
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "host B's index did not get host A's listing within 1 s");
+                await Task.Delay(10);
+            }
+        }
+        finally
+        {
+            PostgreSqlServer.DropDatabase(connectionString);
+        }
+    }
+
+    private static string Messages(Exception error)
+    {
+        var all = new List<string>();
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            all.Add(e.Message);
+            if (e is AggregateException aggregate)
+            {
+                all.AddRange(aggregate.Flatten().InnerExceptions.Select(i => i.Message));
+            }
+        }
+        return string.Join(" | ", all);
+    }
+}
