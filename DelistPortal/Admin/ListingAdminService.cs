@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Admin;
@@ -44,12 +45,31 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         return new ListingJump(page, filter, start);
     }
 
-    /// <summary>How many rows of a jump's view come before its page: an index range counted.</summary>
+    /// <summary>
+    /// How many rows of a jump's view come before its page: an index range counted. SQLite runs a query on the calling
+    /// thread to its end, whatever the token says: this one runs on the thread pool, so that the page it numbers is
+    /// shown meanwhile, and is interrupted when it is no longer wanted (the admin left or jumped again).
+    /// </summary>
     public async Task<int> CountRowsBeforeAsync(ClaimsPrincipal caller, ListingJump jump, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await ScalarAsync(db, ListingGridQuery.RowsBefore(jump.View, jump.Start), cancellationToken);
+        return await Task.Run(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            try
+            {
+                await using (cancellationToken.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), connection))
+                {
+                    return await ScalarAsync(db, ListingGridQuery.RowsBefore(jump.View, jump.Start), cancellationToken);
+                }
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>The page query itself, without the caller check: shared with the export and the benchmark.</summary>

@@ -10,7 +10,7 @@ using Microsoft.Playwright;
 // and a frame has been drawn), with the server's share (the grid's services, as the page measured them) beside it.
 //
 //   dotnet run -c Release --project bench/DelistPortal.GridBenchmarks -- \
-//       --csv /tmp/op-1m.csv --data /tmp/grid-bench [--tries 20]
+//       --csv /tmp/op-1m.csv --data /tmp/grid-bench [--tries 20] [--only "in the list"]
 //
 // The CSV comes from `DelistPortal.AdminBenchmarks csv PATH` (fixed seed). An existing data folder is reused (no import).
 var options = Options.Parse(args);
@@ -51,6 +51,10 @@ var targets = Targets.From(options.Csv);
 
 async Task Time(string view, int tries, Func<int, Task<Func<string>>> arrange, string until = NewPage)
 {
+    if (options.Only is { } only && !view.Contains(only, StringComparison.OrdinalIgnoreCase))
+    {
+        return;
+    }
     var (browserTimes, serverTimes) = (new List<double>(), new List<double>());
     for (var i = 0; i < tries + 2; i++)
     {
@@ -253,13 +257,14 @@ static string FindRepository()
     return folder?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
 }
 
-internal sealed record Options(string? Csv, string Data, int Tries)
+/// <param name="Only">Times only the views whose name holds this text (--only "show in").</param>
+internal sealed record Options(string? Csv, string Data, int Tries, string? Only)
 {
     public static Options Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         return new Options(Value("--csv"), Value("--data") ?? Path.Combine(Path.GetTempPath(), "delistportal-grid-bench"),
-            int.Parse(Value("--tries") ?? "20", CultureInfo.InvariantCulture));
+            int.Parse(Value("--tries") ?? "20", CultureInfo.InvariantCulture), Value("--only"));
     }
 }
 
