@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Net;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;

@@ -1,6 +1,7 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Email;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -88,7 +89,7 @@ public sealed class DelistService(
             CreatedAt = now,
             RequestedFromAddress = clientAddress,
             // The language the sender used: the mail, and any resend, is written in it.
-            Culture = Hosting.PortalCultures.Current,
+            Culture = Portal.PortalCultures.Current,
             ClientGroup = clientGroup,
             TargetRange = SubmissionLimits.TargetRange(address),
             TokenHash = [],
