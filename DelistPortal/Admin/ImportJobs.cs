@@ -50,7 +50,7 @@ public sealed class ImportJobs(
     IOptions<ImportOptions> options,
     IOptions<PortalOptions> portal,
     ILogger<ImportJobs> logger,
-    Metrics.PortalMetrics? metrics = null) : IHostedService, IDisposable
+    PortalMetrics? metrics = null) : IHostedService, IDisposable
 {
     private readonly string _owner = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 128);
     private readonly CancellationTokenSource _stopping = new();

@@ -20,7 +20,7 @@ public sealed class DelistService(
     TimeProvider time,
     IOptions<DelistingOptions> options,
     ILogger<DelistService> logger,
-    Metrics.PortalMetrics? metrics = null)
+    PortalMetrics? metrics = null)
 {
     private DelistingOptions Options => options.Value;
 

@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using DelistPortal.Blocklist.Index;
-using DelistPortal.Metrics;
 using DelistPortal.Portal;
 using Microsoft.Extensions.Options;
 
