@@ -2,6 +2,7 @@ using System.Net;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;

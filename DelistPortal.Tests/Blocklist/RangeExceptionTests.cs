@@ -3,6 +3,7 @@ using DelistPortal.Blocklist.Index;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -303,7 +304,9 @@ public class RangeExceptionTests : IDisposable
         var range = await _harness.ListAsync("198.51.100.0", 24);
         var result = await SelfServiceDelistAsync("198.51.100.1");
 
-        var view = Assert.Single(await Blocklist.ExceptionsOfAsync(range.Id));
+        var exceptions = new DelistPortal.Admin.RangeExceptionAdminService(Blocklist, _harness.Database, _harness.Clock);
+
+        var view = Assert.Single(await exceptions.ExceptionsOfAsync(Principals.Viewer(), range));
 
         Assert.True(view.IsActive);
         Assert.Equal(result.Reference, view.RequestReference);

@@ -3,6 +3,7 @@ using System.Net;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
