@@ -60,6 +60,8 @@ public static class PortalHostingExtensions
             .AddInterceptors(provider.GetRequiredService<ChangeLogCommitSignal>()));
         services.AddSingleton<ChangeLogFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeLogFollower>());
+        // PostgreSQL: other hosts' commits wake the follower at once (NOTIFY); the poll stays as the backstop.
+        services.AddHostedService<ChangeLogNotifications>();
         // The index's snapshot lives beside the SQLite file (none for an in-memory database); on PostgreSQL in this
         // host's data folder, named after the server and database.
         services.AddSingleton(provider =>
