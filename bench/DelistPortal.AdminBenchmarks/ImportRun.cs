@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
+using DelistPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,14 @@ namespace DelistPortal.AdminBenchmarks;
 /// </summary>
 public static class ImportRun
 {
+    /// <param name="databaseFile">A SQLite file, or a PostgreSQL connection string ("Host=…") of a database to (re)create.</param>
     public static async Task RunAsync(string csvPath, string? databaseFile)
     {
+        if (databaseFile?.StartsWith("Host=", StringComparison.Ordinal) == true)
+        {
+            await RunAsync(csvPath, PostgreSqlBenchmarkDatabase.Recreate(databaseFile), Path.Combine(Path.GetTempPath(), "delistportal-import-run-postgresql"));
+            return;
+        }
         databaseFile ??= Path.Combine(Path.GetTempPath(), "delistportal-import-run", "portal.db");
         Directory.CreateDirectory(Path.GetDirectoryName(databaseFile)!);
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(databaseFile)!, Path.GetFileName(databaseFile) + "*"))
@@ -40,6 +47,27 @@ public static class ImportRun
                 Options.Create(new DelistPortal.ChangeLog.ChangeLogOptions()), NullLogger<DelistPortal.ChangeLog.ChangeLogFollower>.Instance);
             await follower.LoadAsync();
         }
+        await ImportAsync(csvPath, database, index, Path.GetDirectoryName(databaseFile)!, time);
+    }
+
+    private static async Task RunAsync(string csvPath, IDbContextFactory<PortalDbContext> database, string dataFolder)
+    {
+        var time = TimeProvider.System;
+        var index = new BlocklistIndex(time);
+        var follower = new DelistPortal.ChangeLog.ChangeLogFollower(database, [new ListingIndexFollower(database, index, time)],
+            Options.Create(new DelistPortal.ChangeLog.ChangeLogOptions()), NullLogger<DelistPortal.ChangeLog.ChangeLogFollower>.Instance);
+        await follower.LoadAsync();
+        // The portal's own commits wake the follower; here the follower's poll (50 ms) finds them, as another host's would.
+        await follower.StartAsync(CancellationToken.None);
+        Directory.CreateDirectory(dataFolder);
+        await ImportAsync(csvPath, database, index, dataFolder, time);
+        await follower.CatchUpAsync();
+        Console.WriteLine($"index after catching up: {index.Count:N0}");
+        await follower.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task ImportAsync(string csvPath, IDbContextFactory<PortalDbContext> database, BlocklistIndex index, string dataFolder, TimeProvider time)
+    {
         var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), time, NullLogger<BlocklistService>.Instance);
 
         var total = Stopwatch.StartNew();
@@ -53,7 +81,7 @@ public static class ImportRun
         watch.Restart();
         // As the Import page runs it: staged in the data folder, then the background job.
         var jobs = new ImportJobs(database, blocklist, time, Options.Create(new ImportOptions()),
-            Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = Path.GetDirectoryName(databaseFile)! }), NullLogger<ImportJobs>.Instance);
+            Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = dataFolder }), NullLogger<ImportJobs>.Instance);
         var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
         StagedImport staged;
