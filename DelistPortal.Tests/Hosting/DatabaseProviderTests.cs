@@ -90,6 +90,63 @@ public sealed class DatabaseProviderTests
         }
     }
 
+    [Fact]
+    public async Task ASenderSubmitsOnOneHostConfirmsOnTheOtherAndBothIndexesDropTheAddress()
+    {
+        var connectionString = PostgreSqlServer.ConnectionStringFor("hosts_" + Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?> { ["Database:Provider"] = "PostgreSQL", ["ConnectionStrings:Portal"] = connectionString };
+        try
+        {
+            await using var a = new PortalFactory(settings: settings);
+            await using var b = new PortalFactory(settings: settings);
+            a.CreateClient().Dispose();
+            b.CreateClient().Dispose();
+
+            var submitted = await a.Services.SubmitSolvedAsync("postmaster@sender.example", "203.0.113.7", "192.0.2.1");
+            Assert.Equal(DelistPortal.Delisting.SubmitOutcome.ConfirmationSent, submitted.Outcome);
+            // Either host's worker may send it (the outbox claim is in the database): look in both mailboxes.
+            var mail = await FirstMailAsync(a.DataFolder, b.DataFolder);
+            var query = System.Web.HttpUtility.ParseQueryString(MailLinks.ConfirmationLink(mail).Query);
+            using (var scope = b.Services.CreateScope())
+            {
+                var delisted = await scope.ServiceProvider.GetRequiredService<DelistPortal.Delisting.DelistService>()
+                    .DelistAsync(query["request"], query["token"], "192.0.2.1");
+                Assert.Equal(DelistPortal.Delisting.DelistRequestState.Delisted, delisted.State);
+            }
+
+            var watch = Stopwatch.StartNew();
+            foreach (var host in new[] { a, b })
+            {
+                var index = host.Services.GetRequiredService<BlocklistIndex>();
+                while (index.TryFindMostSpecific(IPAddress.Parse("203.0.113.7"), out _))
+                {
+                    Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "a host still lists the address 1 s after the delist");
+                    await Task.Delay(10);
+                }
+            }
+        }
+        finally
+        {
+            PostgreSqlServer.DropDatabase(connectionString);
+        }
+    }
+
+    private static async Task<MimeKit.MimeMessage> FirstMailAsync(params string[] dataFolders)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var file = dataFolders.Select(f => Path.Combine(f, "mailbox")).Where(Directory.Exists)
+                .SelectMany(f => Directory.GetFiles(f, "*.eml")).FirstOrDefault();
+            if (file is not null)
+            {
+                return await MimeKit.MimeMessage.LoadAsync(file);
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("No host wrote the confirmation mail within 20 s.");
+    }
+
     private static string Messages(Exception error)
     {
         var all = new List<string>();
