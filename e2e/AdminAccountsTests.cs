@@ -33,7 +33,16 @@ public sealed class AdminAccountsTests(PortalUnderTest portal) : IClassFixture<P
         await Expect(grace.Button("Remove victor")).ToHaveCountAsync(0);
 
         // Victor's open page (a live circuit) is signed out without him doing anything, and cannot sign in again.
-        await victor.Page.WaitForURLAsync(url => url.Contains("/admin/signin", StringComparison.Ordinal), new() { Timeout = 15_000 });
+        try
+        {
+            await victor.Page.WaitForURLAsync(url => url.Contains("/admin/signin", StringComparison.Ordinal), new() { Timeout = 15_000 });
+        }
+        catch (TimeoutException ex)
+        {
+            // Rare in the whole suite, never alone: say what the page and the portal were doing.
+            var log = portal.Portal.Logs.Lines.Where(l => !l.Contains("Microsoft.EntityFrameworkCore.Database.Command", StringComparison.Ordinal)).TakeLast(40);
+            throw new TimeoutException($"victor's page stayed at {victor.Page.Url}; the portal's last log lines:\n{string.Join("\n", log)}", ex);
+        }
         await victor.UserName.FillAsync("victor");
         await victor.Password.FillAsync(Password);
         await victor.Button("Sign in").ClickAsync();
