@@ -216,7 +216,7 @@ public sealed class SeveralProcesses : IAsyncLifetime
         }
         var browserContext = await Browser.NewContextAsync();
         var admin = new AdminPages(await browserContext.NewPageAsync());
-        await admin.SignInAsync("alice", AdminPassword, "en", process.RootUri);
+        await admin.SignInAsync("alice", AdminPassword, process.RootUri);
         return admin;
     }
 
