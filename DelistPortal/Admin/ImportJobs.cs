@@ -25,7 +25,8 @@ public sealed record ImportJobView(
     int RefusedCount,
     IReadOnlyList<ImportError> Refused,
     string? Failure,
-    bool RunsHere)
+    bool RunsHere,
+    int InvalidCount = 0)
 {
     public bool IsRunning => State == ImportJobState.Running;
 }
@@ -281,8 +282,8 @@ public sealed class ImportJobs(
             var result = await ListingImporter.ImportFileAsync(blocklist, file, job.StartedAt, job.TotalRows, running.Actor, running.ClientAddress, connection, AfterBatchAsync, cancel.Token);
             running.Finish(result);
             await RecordEndAsync(running, ImportJobState.Finished, null);
-            logger.LogInformation("{Actor} imported {File}: {Listed} listed, {AlreadyListed} already listed, {Refused} refused, in {Seconds:0.0} s",
-                job.StartedBy, job.FileName, result.Listed, result.AlreadyListed, result.RefusedCount, watch.Elapsed.TotalSeconds);
+            logger.LogInformation("{Actor} imported {File}: {Listed} listed, {AlreadyListed} already listed, {Invalid} with errors left out, {Refused} refused by the listing policy, in {Seconds:0.0} s",
+                job.StartedBy, job.FileName, result.Listed, result.AlreadyListed, result.Invalid, result.RefusedCount, watch.Elapsed.TotalSeconds);
         }
         catch (OperationCanceledException) when (running.LeaseLost)
         {
@@ -345,7 +346,8 @@ public sealed class ImportJobs(
                     .SetProperty(j => j.ProcessedRows, view.ProcessedRows)
                     .SetProperty(j => j.Listed, view.Listed)
                     .SetProperty(j => j.AlreadyListed, view.AlreadyListed)
-                    .SetProperty(j => j.Refused, view.RefusedCount), CancellationToken.None);
+                    .SetProperty(j => j.Refused, view.RefusedCount)
+                    .SetProperty(j => j.Invalid, view.InvalidCount), CancellationToken.None);
             if (updated == 0)
             {
                 running.LeaseLost = true;
@@ -375,6 +377,7 @@ public sealed class ImportJobs(
                     .SetProperty(j => j.Listed, job.Listed)
                     .SetProperty(j => j.AlreadyListed, job.AlreadyListed)
                     .SetProperty(j => j.Refused, job.Refused)
+                    .SetProperty(j => j.Invalid, job.Invalid)
                     .SetProperty(j => j.RefusedRows, job.RefusedRows)
                     .SetProperty(j => j.Failure, job.Failure), CancellationToken.None);
         }
@@ -394,7 +397,7 @@ public sealed class ImportJobs(
 
     private static ImportJobView View(ImportJob job) => new(job.Id, job.State, job.FileName, job.StartedBy, job.StartedAt, job.FinishedAt,
         job.TotalRows, job.ProcessedRows, job.Listed, job.AlreadyListed, job.Refused,
-        job.RefusedRows is null ? [] : JsonSerializer.Deserialize<List<ImportError>>(job.RefusedRows) ?? [], job.Failure, RunsHere: false);
+        job.RefusedRows is null ? [] : JsonSerializer.Deserialize<List<ImportError>>(job.RefusedRows) ?? [], job.Failure, RunsHere: false, job.Invalid);
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
@@ -432,7 +435,8 @@ public sealed class ImportJobs(
         {
             lock (_lock)
             {
-                (Job.ProcessedRows, Job.Listed, Job.AlreadyListed, Job.Refused) = (progress.Done, progress.Listed, progress.AlreadyListed, progress.Refused);
+                (Job.ProcessedRows, Job.Listed, Job.AlreadyListed, Job.Refused, Job.Invalid) =
+                    (progress.Done, progress.Listed, progress.AlreadyListed, progress.Refused, progress.Invalid);
             }
         }
 
@@ -440,7 +444,7 @@ public sealed class ImportJobs(
         {
             lock (_lock)
             {
-                (Job.Listed, Job.AlreadyListed, Job.Refused) = (result.Listed, result.AlreadyListed, result.RefusedCount);
+                (Job.Listed, Job.AlreadyListed, Job.Refused, Job.Invalid) = (result.Listed, result.AlreadyListed, result.RefusedCount, result.Invalid);
                 Job.ProcessedRows = result.Listed + result.AlreadyListed + result.RefusedCount;
                 _refused = result.Refused;
                 Job.RefusedRows = result.Refused.Count == 0 ? null : JsonSerializer.Serialize(result.Refused);
@@ -461,7 +465,7 @@ public sealed class ImportJobs(
             {
                 var job = Job;
                 return new ImportJobView(job.Id, job.State, job.FileName, job.StartedBy, job.StartedAt, job.FinishedAt, job.TotalRows,
-                    job.ProcessedRows, job.Listed, job.AlreadyListed, job.Refused, _refused, job.Failure, RunsHere: true);
+                    job.ProcessedRows, job.Listed, job.AlreadyListed, job.Refused, _refused, job.Failure, RunsHere: true, job.Invalid);
             }
         }
     }

@@ -36,10 +36,13 @@ public sealed record ImportPreview(int RowCount, IReadOnlyList<ImportRow> FirstR
 
 /// <param name="Done">Rows of the file imported (or refused) so far.</param>
 /// <param name="Total">The file's valid rows.</param>
-public sealed record ImportProgress(int Done, int Total, int Listed = 0, int AlreadyListed = 0, int Refused = 0);
+/// <param name="Refused">Valid rows the listing policy refused while importing.</param>
+/// <param name="Invalid">Rows with errors read so far (left out: the check before the import listed them).</param>
+public sealed record ImportProgress(int Done, int Total, int Listed = 0, int AlreadyListed = 0, int Refused = 0, int Invalid = 0);
 
-/// <param name="Refused">The first <see cref="ListingImporter.ShownErrors"/> refused rows; <paramref name="RefusedCount"/> counts them all.</param>
-public sealed record ImportResult(int Listed, int AlreadyListed, int RefusedCount, IReadOnlyList<ImportError> Refused);
+/// <param name="Refused">The first <see cref="ListingImporter.ShownErrors"/> rows the listing policy refused; <paramref name="RefusedCount"/> counts them all.</param>
+/// <param name="Invalid">Rows of the file with errors, left out of the import.</param>
+public sealed record ImportResult(int Listed, int AlreadyListed, int RefusedCount, IReadOnlyList<ImportError> Refused, int Invalid = 0);
 
 /// <summary>One record of the file: a row to list, or why it cannot be.</summary>
 internal readonly record struct ImportRecord(ImportRow? Row, ImportError? Error);
@@ -123,6 +126,8 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     {
         var batches = System.Threading.Channels.Channel.CreateBounded<List<ImportRow>>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Rows with errors are skipped here, but counted: the job's summary says how many of the file were left out.
+        var invalid = 0;
         var reading = Task.Run(async () =>
         {
             try
@@ -132,6 +137,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
                 {
                     if (record.Row is not { } row)
                     {
+                        Interlocked.Increment(ref invalid);
                         continue;
                     }
                     batch.Add(row);
@@ -182,7 +188,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
                 done += batch.Count;
                 if (afterBatch is not null)
                 {
-                    await afterBatch(new ImportProgress(done, Math.Max(done, totalRows), listed, already, refusedCount), cancellationToken);
+                    await afterBatch(new ImportProgress(done, Math.Max(done, totalRows), listed, already, refusedCount, Volatile.Read(ref invalid)), cancellationToken);
                 }
             }
         }
@@ -194,7 +200,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         // The rows' text goes into the full-text index now, in one pass (the import deferred it): an import ends when
         // text search finds all its rows. An import that stops early leaves them to the next import or start (ImportJobs).
         await blocklist.IndexPendingSearchAsync(connection, cancellationToken: cancellationToken);
-        return new ImportResult(listed, already, refusedCount, refused);
+        return new ImportResult(listed, already, refusedCount, refused, Volatile.Read(ref invalid));
     }
 
     /// <summary>The file's records, one at a time: each valid row as a draft, each invalid one as an error naming its line.</summary>
