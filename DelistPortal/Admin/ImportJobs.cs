@@ -321,8 +321,9 @@ public sealed class ImportJobs(
 
     /// <summary>
     /// Copies the import's WAL into the database and truncates it, so that the next writer (a sender's delist) does
-    /// not pay for a checkpoint of hundreds of megabytes and the file does not keep its size. Best effort: a reader
-    /// that holds an older snapshot leaves part of it to the next checkpoint.
+    /// not pay for a checkpoint of hundreds of megabytes and the file does not keep its size. Other writers wait for it
+    /// as for one more batch (a few seconds after a million rows). Best effort: if readers keep it from finishing, the
+    /// next checkpoint does the rest.
     /// </summary>
     private async Task CheckpointAsync(SqliteConnection connection)
     {
