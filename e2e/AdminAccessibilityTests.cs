@@ -4,6 +4,7 @@ using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
 using DelistPortal.EndToEnd.Support;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

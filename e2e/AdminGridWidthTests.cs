@@ -2,6 +2,7 @@ using System.Net;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.EndToEnd.Support;
+using DelistPortal.Portal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

@@ -2,6 +2,7 @@ using System.Net;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.EndToEnd.Support;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -125,6 +126,24 @@ public sealed class KeyboardFlowTests(PortalUnderTest portal) : IClassFixture<Po
         var decision = admin.Page.GetByTestId("review-decision");
         await Expect(decision).ToContainTextAsync($"Approved: {ip}");
         await Expect(decision).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task TheAddListingDialogOpensWithFocusOnItsFirstFieldAndEscapeClosesIt()
+    {
+        // MudBlazor's focus trap left focus on an invisible element of its own (wwwroot/dialog-focus.js moves it on).
+        await portal.AddAccountAsync("lena", "a long passphrase for the keyboard test", AdminRoles.Admin);
+        await using var context = await portal.Browser.NewContextAsync("en");
+        var admin = new AdminPages(await context.NewPageAsync());
+        await admin.SignInAsync("lena", "a long passphrase for the keyboard test", "en", portal.RootUri);
+        await admin.OpenAsync(portal.RootUri, "/admin/listings");
+
+        await admin.Button("Add").ClickAsync();
+
+        var dialog = admin.Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByLabel("IP address or range")).ToBeFocusedAsync();
+        await admin.Page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
     }
 
     private async Task ListAsync(string ip, bool selfService)

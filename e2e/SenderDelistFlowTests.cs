@@ -1,6 +1,7 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.EndToEnd.Support;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

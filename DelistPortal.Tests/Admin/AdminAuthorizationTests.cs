@@ -2,6 +2,7 @@ using System.Security.Claims;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Components.Admin;
 using DelistPortal.Tests.Support;
 

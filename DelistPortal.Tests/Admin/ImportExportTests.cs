@@ -3,6 +3,7 @@ using System.Text;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Dnsbl;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,7 +3,7 @@ using System.Text;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

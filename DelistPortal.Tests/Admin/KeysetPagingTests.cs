@@ -68,16 +68,40 @@ public sealed class KeysetPagingTests
     }
 
     [Fact]
-    public void AJumpShowsItsRowsFromTheirPlaceAndPagesOnFromThere()
+    public void AJumpShowsItsRowsAtOnceAndNumbersThemWhenTheRowsBeforeThemAreCounted()
     {
         var paging = new KeysetPaging<Row>(pageSize: 3);
 
-        paging.ShowFrom(5, Rows(6, 7, 8), moreBeyond: true, new GridTotal(20, Exact: true));
-        Assert.Equal((5, true), (paging.FirstRow, paging.HasNext));
+        var ticket = paging.ShowFrom(Rows(6, 7, 8), moreBeyond: true, new GridTotal(20, Exact: true));
+        Assert.Equal((null, true), (paging.FirstRow, paging.HasNext));
+        // Where the page is not known yet, the previous page is read backwards from its first row.
         Assert.Equal(new PageMove<Row>(PageAt.Previous, new Row(6), null, false), paging.Plan(PageAt.Previous));
 
+        Assert.True(paging.Place(ticket, rowsBefore: 5));
+        Assert.Equal(5, paging.FirstRow);
         paging.Show(paging.Plan(PageAt.Next), Rows(9, 10, 11), moreBeyond: true, null);
         Assert.Equal(8, paging.FirstRow);
+    }
+
+    [Fact]
+    public void PagesReadBeforeAJumpIsCountedMoveWithItAndAStaleCountIsIgnored()
+    {
+        var paging = new KeysetPaging<Row>(pageSize: 3);
+        var ticket = paging.ShowFrom(Rows(6, 7, 8), moreBeyond: true, new GridTotal(20, Exact: true));
+
+        paging.Show(paging.Plan(PageAt.Next), Rows(9, 10, 11), moreBeyond: true, null);
+        paging.Show(paging.Plan(PageAt.Next), Rows(12, 13, 14), moreBeyond: true, null);
+        paging.Show(paging.Plan(PageAt.Previous), Rows(9, 10, 11), moreBeyond: true, null);
+        Assert.Null(paging.FirstRow);
+        Assert.True(paging.Place(ticket, rowsBefore: 5));
+        Assert.Equal(8, paging.FirstRow);
+
+        // A second jump, then the first page before its count arrives: neither count applies any more.
+        var stale = paging.ShowFrom(Rows(2, 3, 4), moreBeyond: true, new GridTotal(20, Exact: true));
+        Assert.False(paging.Place(ticket, rowsBefore: 5));
+        paging.Show(paging.Plan(PageAt.First), Rows(1, 2, 3), moreBeyond: true, null);
+        Assert.False(paging.Place(stale, rowsBefore: 1));
+        Assert.Equal(0, paging.FirstRow);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

@@ -6,6 +6,7 @@ using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Dnsbl;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

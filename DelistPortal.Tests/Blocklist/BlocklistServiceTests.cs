@@ -2,6 +2,7 @@ using System.Net;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.ChangeLog;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

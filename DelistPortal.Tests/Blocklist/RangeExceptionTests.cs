@@ -2,6 +2,7 @@ using System.Net;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Delisting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -291,7 +292,9 @@ public sealed class RangeExceptionTests : IDisposable
         var range = await _harness.ListAsync("198.51.100.0", 24);
         var result = await SelfServiceDelistAsync("198.51.100.1");
 
-        var view = Assert.Single(await Blocklist.ExceptionsOfAsync(range.Id));
+        var exceptions = new DelistPortal.Admin.RangeExceptionAdminService(Blocklist, _harness.Database, _harness.Clock);
+
+        var view = Assert.Single(await exceptions.ExceptionsOfAsync(Principals.Viewer(), range));
 
         Assert.True(view.IsActive);
         Assert.Equal(result.Reference, view.RequestReference);

@@ -4,6 +4,7 @@ using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.ChangeLog;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

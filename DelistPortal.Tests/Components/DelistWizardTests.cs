@@ -282,7 +282,7 @@ public class DelistWizardTests : PortalComponentTest
     {
         var listing = await Harness.ListAsync("203.0.113.7");
         await Harness.Blocklist.EditAsync(listing.Id, listing.Version,
-            new DelistPortal.Blocklist.ListingEdit { SelfServiceAllowed = false }, DelistPortal.Blocklist.Actor.Admin("alice"), null);
+            new DelistPortal.Blocklist.ListingEdit { SelfServiceAllowed = false }, DelistPortal.Portal.Actor.Admin("alice"), null);
         await Harness.SubmitAsync("postmaster@sender.example", "203.0.113.7", null);
         var (reference, token) = await Harness.LastLinkAsync();
         var wizard = RenderWizard($"/confirm?request={reference}&token={token}");

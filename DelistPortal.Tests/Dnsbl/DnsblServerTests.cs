@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using DelistPortal.Blocklist;
 using DelistPortal.Dnsbl;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

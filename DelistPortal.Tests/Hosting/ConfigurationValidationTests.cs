@@ -1,4 +1,5 @@
 using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.Extensions.Options;
 

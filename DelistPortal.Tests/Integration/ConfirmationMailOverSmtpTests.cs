@@ -4,6 +4,7 @@ using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

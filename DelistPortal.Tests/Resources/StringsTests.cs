@@ -57,7 +57,7 @@ public sealed partial class StringsTests : IAsyncLifetime
     {
         ["Reason_"] = typeof(DelistPortal.Blocklist.ListingReason),
         ["Status_"] = typeof(DelistPortal.Blocklist.ListingStatus),
-        ["ActorKind_"] = typeof(DelistPortal.Blocklist.ActorKind),
+        ["ActorKind_"] = typeof(DelistPortal.Portal.ActorKind),
         ["EventKind_"] = typeof(DelistPortal.Blocklist.ListingEventKind),
         ["ExceptionStatus_"] = typeof(DelistPortal.Blocklist.ListingExceptionStatus),
         ["IpError_"] = typeof(DelistPortal.Blocklist.IpAddressError),

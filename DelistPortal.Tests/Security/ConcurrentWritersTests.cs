@@ -1,5 +1,6 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Delisting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 
 namespace DelistPortal.Tests.Security;

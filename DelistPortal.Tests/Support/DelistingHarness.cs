@@ -5,7 +5,7 @@ using DelistPortal.ChangeLog;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
 using DelistPortal.Email;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -106,7 +106,7 @@ public sealed class DelistingHarness : IDisposable
         var network = prefixLength is { } prefix ? new IpNetwork(ip, prefix) : IpNetwork.Single(ip);
         var result = await Blocklist.ListAsync(
             new ListingDraft(network, reason, "Test listing: bulk mail to spam traps.", ListingSource.Admin) { Permanent = true },
-            DelistPortal.Blocklist.Actor.Admin("test-admin"), null);
+            DelistPortal.Portal.Actor.Admin("test-admin"), null);
         return result.Listing ?? throw new InvalidOperationException($"Listing {network} failed: {result.Outcome} {result.Error}");
     }
 

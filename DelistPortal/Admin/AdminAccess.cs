@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using DelistPortal.Blocklist;
+using DelistPortal.Portal;
 
 namespace DelistPortal.Admin;
 

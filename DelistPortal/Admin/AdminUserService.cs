@@ -128,7 +128,7 @@ public sealed class AdminUserService(IServiceScopeFactory scopes, TimeProvider t
     /// at once (BEGIN IMMEDIATE), so two admins changing accounts at the same moment run one after the other: the
     /// second sees the first's change (a new security stamp, one admin fewer) and is refused, never half-applied.
     /// </summary>
-    private async Task<AccountChangeResult> ChangeAsync(Blocklist.Actor actor, string userId, string expectedStamp, AccountChange change)
+    private async Task<AccountChangeResult> ChangeAsync(Portal.Actor actor, string userId, string expectedStamp, AccountChange change)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();

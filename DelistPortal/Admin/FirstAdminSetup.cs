@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using DelistPortal.Data;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;

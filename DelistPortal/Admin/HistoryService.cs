@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Admin;

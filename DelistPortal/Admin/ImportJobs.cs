@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -51,7 +51,7 @@ public sealed class ImportJobs(
     IOptions<ImportOptions> options,
     IOptions<PortalOptions> portal,
     ILogger<ImportJobs> logger,
-    Metrics.PortalMetrics? metrics = null) : IHostedService, IDisposable
+    PortalMetrics? metrics = null) : IHostedService, IDisposable
 {
     private readonly string _owner = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 128);
     private readonly CancellationTokenSource _stopping = new();

@@ -33,8 +33,17 @@ public sealed class KeysetPaging<TRow> where TRow : class
 
     public int PageSize { get; set; }
 
-    /// <summary>The position of the first row shown in the view, from 0 (a page need not start at a multiple of the page size: see <see cref="ShowFrom"/>).</summary>
-    public int FirstRow { get; private set; }
+    // Where the page shown is, as rows from an anchor whose own place in the view may still be counted (a jump to a
+    // key shows its rows at once and learns how many rows come before them later: see ShowFrom and Place).
+    private int _rowsFromAnchor;
+    private int? _anchorRow = 0;
+    private int _jumps;
+
+    /// <summary>
+    /// The position of the first row shown in the view, from 0 (a page need not start at a multiple of the page size:
+    /// see <see cref="ShowFrom"/>); null while the rows before a jump's page are still being counted.
+    /// </summary>
+    public int? FirstRow => _anchorRow + _rowsFromAnchor;
 
     public IReadOnlyList<TRow> Rows { get; private set; } = [];
 
@@ -57,8 +66,8 @@ public sealed class KeysetPaging<TRow> where TRow : class
         return move switch
         {
             PageAt.Next when Rows.Count > 0 => new PageMove<TRow>(PageAt.Next, Rows[^1], null, false),
-            // Within a page of the start, the previous page is the first one.
-            PageAt.Previous when Rows.Count > 0 && FirstRow > PageSize => new PageMove<TRow>(PageAt.Previous, Rows[0], null, false),
+            // Within a page of the start, the previous page is the first one (not known yet after a jump: read back).
+            PageAt.Previous when Rows.Count > 0 && (FirstRow is not { } first || first > PageSize) => new PageMove<TRow>(PageAt.Previous, Rows[0], null, false),
             PageAt.Last when Total is { Exact: true, Count: > 0 } total => new PageMove<TRow>(PageAt.Last, null, LastPageRows(total.Count), false),
             _ => new PageMove<TRow>(PageAt.First, null, null, false),
         };
@@ -94,29 +103,65 @@ public sealed class KeysetPaging<TRow> where TRow : class
         {
             Total = counted;
         }
-        (FirstRow, HasNext) = move.At switch
+        switch (move.At)
         {
-            PageAt.Next => (FirstRow + Rows.Count, moreBeyond),
-            // Nothing before it (rows removed meanwhile, or the start): the first row of the view.
-            PageAt.Previous => (moreBeyond ? Math.Max(1, FirstRow - rows.Count) : 0, true),
-            PageAt.Last => (Total is { } all ? all.Count - rows.Count : 0, false),
-            _ => (0, moreBeyond),
-        };
+            case PageAt.Next:
+                (_rowsFromAnchor, HasNext) = (_rowsFromAnchor + Rows.Count, moreBeyond);
+                break;
+            case PageAt.Previous when moreBeyond:
+                // Never row 0 while rows come before it.
+                _rowsFromAnchor = _anchorRow is { } anchor ? Math.Max(1 - anchor, _rowsFromAnchor - rows.Count) : _rowsFromAnchor - rows.Count;
+                HasNext = true;
+                break;
+            case PageAt.Previous:
+                // Nothing before it (rows removed meanwhile, or the start): the first row of the view.
+                PlaceAt(0, true);
+                break;
+            case PageAt.Last:
+                PlaceAt(Total is { } all ? all.Count - rows.Count : 0, false);
+                break;
+            default:
+                PlaceAt(0, moreBeyond);
+                break;
+        }
         Rows = rows;
     }
 
-    /// <summary>Shows a page that starts at the view's row <paramref name="firstRow"/> (a jump to a key), with the view's total.</summary>
-    public void ShowFrom(int firstRow, IReadOnlyList<TRow> rows, bool moreBeyond, GridTotal total)
+    /// <summary>
+    /// Shows a page that starts at a key (a jump), with the view's total, before its place in the view is known: the
+    /// rows before it are counted afterwards and given to <see cref="Place"/> with the returned ticket.
+    /// </summary>
+    public int ShowFrom(IReadOnlyList<TRow> rows, bool moreBeyond, GridTotal total)
     {
-        (Total, FirstRow, Rows, HasNext) = (total, Math.Max(0, firstRow), rows, moreBeyond);
+        (Total, Rows, HasNext, _rowsFromAnchor, _anchorRow) = (total, rows, moreBeyond, 0, null);
+        return ++_jumps;
+    }
+
+    /// <summary>
+    /// Places a jump's page: <paramref name="rowsBefore"/> rows of the view come before it. Pages read since then move
+    /// with it; a later jump, first or last page makes this count stale, and it is ignored.
+    /// </summary>
+    /// <returns>Whether the count was still wanted.</returns>
+    public bool Place(int ticket, int rowsBefore)
+    {
+        if (ticket != _jumps || _anchorRow is not null)
+        {
+            return false;
+        }
+        _anchorRow = Math.Max(0, rowsBefore);
+        return true;
     }
 
     /// <summary>A page that could not be read: nothing shown, counted again next time.</summary>
     public void Clear()
     {
-        (Rows, HasNext, FirstRow) = ([], false, 0);
+        Rows = [];
+        PlaceAt(0, false);
         Total = null;
     }
+
+    // A page whose place is known; a jump's count still running is then no longer wanted (see Place).
+    private void PlaceAt(int firstRow, bool hasNext) => (_anchorRow, _rowsFromAnchor, HasNext) = (0, firstRow, hasNext);
 
     // The last page holds what the full pages before it leave.
     private int LastPageRows(int total) => total - (total - 1) / PageSize * PageSize;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Admin;
@@ -27,22 +28,48 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
 
     /// <summary>
     /// "Show me where this network is in the list": the view (its status and reason, no search) sorted by network, from
-    /// the widest listing that holds <paramref name="network"/> (or, if none, from where the network would sort) on,
-    /// with how many rows come before it, so that the pager goes on both ways from there.
+    /// the widest listing that holds <paramref name="network"/> (or, if none, from where the network would sort) on.
+    /// Where that page is in the view is counted apart (<see cref="CountRowsBeforeAsync"/>): at a million listings the
+    /// count walks up to a million index entries, and the rows need not wait for it.
     /// </summary>
     public async Task<ListingJump> JumpAsync(ClaimsPrincipal caller, ListingFilter filter, IpNetwork network, int pageSize, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
         filter = filter with { Search = null, SortBy = ListingSortColumn.Network, Descending = false };
         string start;
-        int before;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             start = await ValueAsync(db, ListingGridQuery.JumpStart(filter, network), cancellationToken) as string ?? network.StartKey;
-            before = await ScalarAsync(db, ListingGridQuery.RowsBefore(filter, start), cancellationToken);
         }
         var page = await ReadPageAsync(dbFactory, new ListingPageRequest(filter, pageSize) { At = PageAt.Next, From = ListingGridQuery.KeyBefore(start), WithTotal = true }, cancellationToken);
-        return new ListingJump(page, before);
+        return new ListingJump(page, filter, start);
+    }
+
+    /// <summary>
+    /// How many rows of a jump's view come before its page: an index range counted. SQLite runs a query on the calling
+    /// thread to its end, whatever the token says: this one runs on the thread pool, so that the page it numbers is
+    /// shown meanwhile, and is interrupted when it is no longer wanted (the admin left or jumped again).
+    /// </summary>
+    public async Task<int> CountRowsBeforeAsync(ClaimsPrincipal caller, ListingJump jump, CancellationToken cancellationToken = default)
+    {
+        AdminAccess.RequireReader(caller);
+        return await Task.Run(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            try
+            {
+                await using (cancellationToken.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), connection))
+                {
+                    return await ScalarAsync(db, ListingGridQuery.RowsBefore(jump.View, jump.Start), cancellationToken);
+                }
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>The page query itself, without the caller check: shared with the export and the benchmark.</summary>

@@ -27,8 +27,9 @@ public sealed record ListingPageRequest(ListingFilter Filter, int PageSize)
 public sealed record ListingPage(IReadOnlyList<Listing> Items, bool MoreBeyond, GridTotal? Total = null);
 
 /// <param name="Page">The rows from the jump's start on (<see cref="ListingPage.MoreBeyond"/>: more follow), with the view's total.</param>
-/// <param name="RowsBefore">How many rows of the view come before the page.</param>
-public sealed record ListingJump(ListingPage Page, int RowsBefore);
+/// <param name="View">The view jumped in: sorted by network, without a search.</param>
+/// <param name="Start">The key the page starts at: the rows before it are counted apart.</param>
+public sealed record ListingJump(ListingPage Page, ListingFilter View, string Start);
 
 /// <summary>
 /// The SQL of a grid page and of its total. Written out rather than left to LINQ so that each view of the grid reads a
@@ -330,10 +331,12 @@ internal static class ListingGridQuery
     /// </summary>
     public static Sql JumpStart(ListingFilter filter, IpNetwork network)
     {
+        filter = filter with { Search = null, SortBy = ListingSortColumn.Network };
         var parameters = new List<SqliteParameter>();
-        var where = Conditions(filter with { Search = null }, TextSearch.None, parameters);
+        var where = Conditions(filter, TextSearch.None, parameters);
         where.Add(Containing(network, parameters));
-        return new Sql($"SELECT MIN(l.\"RangeStart\") FROM \"Listings\" AS l{Where(where)}", parameters);
+        // Named: left to itself, SQLite took "every active listing" (Status=?) over the candidates' seeks.
+        return new Sql($"SELECT MIN(l.\"RangeStart\") FROM \"Listings\" AS l INDEXED BY \"{IndexFor(filter)}\"{Where(where)}", parameters);
     }
 
     /// <summary>How many rows of the view sorted by network come before <paramref name="start"/>: an index range counted.</summary>

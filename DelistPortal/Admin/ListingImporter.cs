@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using DelistPortal.Blocklist;
+using DelistPortal.Portal;
 
 namespace DelistPortal.Admin;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using DelistPortal.Blocklist;
 using DelistPortal.Dnsbl;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using DelistPortal.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;

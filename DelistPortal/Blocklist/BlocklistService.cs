@@ -1,6 +1,7 @@
 using System.Net;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -358,26 +359,6 @@ public sealed class BlocklistService(
     /// <summary>What delisting <paramref name="address"/> would do now (<see cref="ListingPolicy.Plan"/>).</summary>
     public async Task<DelistPlan> PlanDelistAsync(IPAddress address, CancellationToken cancellationToken = default) =>
         policy.Plan(address, await ListingsThatListAsync(address, cancellationToken));
-
-    /// <summary>Every exception of a range, active ones first, then newest first; with the reference of the request that made it.</summary>
-    public async Task<IReadOnlyList<ExceptionView>> ExceptionsOfAsync(int listingId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var rows = await db.ListingExceptions.AsNoTracking()
-            .Where(e => e.ListingId == listingId)
-            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
-            .Select(e => new
-            {
-                Exception = e,
-                Reference = db.DelistRequests.Where(r => r.Id == e.DelistRequestId).Select(r => r.Reference).FirstOrDefault(),
-            })
-            .ToListAsync(cancellationToken);
-        return rows
-            .Select(r => new ExceptionView(r.Exception, r.Reference, r.Exception.IsActiveAt(now)))
-            .OrderByDescending(v => v.IsActive)
-            .ToList();
-    }
 
     /// <summary>An admin takes an exception back: the range lists the address again at once.</summary>
     public async Task<ExceptionChangeResult> RevokeExceptionAsync(int exceptionId, int expectedVersion, Actor actor, string? reason, string? clientAddress,

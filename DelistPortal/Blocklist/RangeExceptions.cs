@@ -1,4 +1,5 @@
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Blocklist;

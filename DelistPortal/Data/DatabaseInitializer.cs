@@ -1,6 +1,6 @@
 using DelistPortal.Blocklist.Index;
 using DelistPortal.ChangeLog;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

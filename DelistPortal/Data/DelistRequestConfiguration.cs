@@ -1,5 +1,5 @@
 using DelistPortal.Delisting;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

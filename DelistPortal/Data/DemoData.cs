@@ -1,5 +1,6 @@
 using System.Net;
 using DelistPortal.Blocklist;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Data;

@@ -1,9 +1,8 @@
 using DelistPortal.Blocklist;
-using DelistPortal.Components.Shared;
 using DelistPortal.Data;
+using DelistPortal.Delisting.Mail;
 using DelistPortal.Email;
-using DelistPortal.Email.Templates;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using DelistPortal.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;

@@ -21,7 +21,7 @@ public class DelistRequest
     public DelistRequestState State { get; set; }
 
     /// <summary>The language the sender used ("en", "fr"): the confirmation mail is written in it.</summary>
-    public string Culture { get; set; } = Hosting.PortalCultures.Default;
+    public string Culture { get; set; } = Portal.PortalCultures.Default;
 
     public required DateTimeOffset CreatedAt { get; set; }
 

@@ -1,6 +1,7 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Email;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public sealed class DelistService(
     TimeProvider time,
     IOptions<DelistingOptions> options,
     ILogger<DelistService> logger,
-    Metrics.PortalMetrics? metrics = null)
+    PortalMetrics? metrics = null)
 {
     private DelistingOptions Options => options.Value;
 
@@ -88,7 +89,7 @@ public sealed class DelistService(
             CreatedAt = now,
             RequestedFromAddress = clientAddress,
             // The language the sender used: the mail, and any resend, is written in it.
-            Culture = Hosting.PortalCultures.Current,
+            Culture = Portal.PortalCultures.Current,
             ClientGroup = clientGroup,
             TargetRange = SubmissionLimits.TargetRange(address),
             TokenHash = [],

@@ -1,5 +1,6 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 
 namespace DelistPortal.Delisting;
 

@@ -1,7 +1,7 @@
 using DelistPortal.Data;
+using DelistPortal.Delisting.Mail;
 using DelistPortal.Email;
-using DelistPortal.Email.Templates;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using DelistPortal.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;

@@ -1,4 +1,4 @@
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Dnsbl;

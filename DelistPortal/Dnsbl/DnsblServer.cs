@@ -3,8 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using DelistPortal.Blocklist.Index;
-using DelistPortal.Hosting;
-using DelistPortal.Metrics;
+using DelistPortal.Portal;
 using Microsoft.Extensions.Options;
 
 namespace DelistPortal.Dnsbl;

@@ -1,6 +1,6 @@
 using System.Text;
 using DelistPortal.Data;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

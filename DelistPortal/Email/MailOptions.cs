@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 
 namespace DelistPortal.Email;
 

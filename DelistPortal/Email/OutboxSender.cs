@@ -15,7 +15,7 @@ public sealed class OutboxSender(
     MailOutbox outbox,
     TimeProvider time,
     ILogger<OutboxSender> logger,
-    Metrics.PortalMetrics? metrics = null) : BackgroundService
+    Portal.PortalMetrics? metrics = null) : BackgroundService
 {
     private const int BatchSize = 20;
 

@@ -9,6 +9,7 @@ using DelistPortal.Delisting;
 using DelistPortal.Dnsbl;
 using DelistPortal.Email;
 using DelistPortal.Metrics;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;

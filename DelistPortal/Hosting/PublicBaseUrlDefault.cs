@@ -1,4 +1,5 @@
 using System.Net;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 

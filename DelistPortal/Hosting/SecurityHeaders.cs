@@ -1,3 +1,5 @@
+using DelistPortal.Portal;
+
 namespace DelistPortal.Hosting;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace DelistPortal.Metrics;

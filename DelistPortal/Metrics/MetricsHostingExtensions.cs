@@ -1,4 +1,4 @@
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;

@@ -5,6 +5,7 @@ using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.ChangeLog;
+using DelistPortal.Portal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

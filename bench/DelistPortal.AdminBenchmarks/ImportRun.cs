@@ -61,7 +61,7 @@ public static class ImportRun
             options.BatchRows = batchRows;
         }
         var jobs = new ImportJobs(database, blocklist, time, Options.Create(options),
-            Options.Create(new DelistPortal.Hosting.PortalOptions { DataDirectory = Path.GetDirectoryName(databaseFile)! }), NullLogger<ImportJobs>.Instance);
+            Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = Path.GetDirectoryName(databaseFile)! }), NullLogger<ImportJobs>.Instance);
         var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
         StagedImport staged;

@@ -5,7 +5,7 @@ using ARSoft.Tools.Net.Dns;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Dnsbl;
-using DelistPortal.Hosting;
+using DelistPortal.Portal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

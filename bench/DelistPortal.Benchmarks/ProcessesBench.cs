@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 

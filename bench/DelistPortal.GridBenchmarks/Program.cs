@@ -10,7 +10,7 @@ using Microsoft.Playwright;
 // and a frame has been drawn), with the server's share (the grid's services, as the page measured them) beside it.
 //
 //   dotnet run -c Release --project bench/DelistPortal.GridBenchmarks -- \
-//       --csv /tmp/op-1m.csv --data /tmp/grid-bench [--tries 20]
+//       --csv /tmp/op-1m.csv --data /tmp/grid-bench [--tries 20] [--only "in the list"]
 //
 // The CSV comes from `DelistPortal.AdminBenchmarks csv PATH` (fixed seed). An existing data folder is reused (no import).
 var options = Options.Parse(args);
@@ -49,13 +49,17 @@ await page.Locator("nav.grid-pager[data-load='1']").WaitForAsync();
 var results = new List<(string View, List<double> Browser, List<double> Server)>();
 var targets = Targets.From(options.Csv);
 
-async Task Time(string view, int tries, Func<int, Task<Func<string>>> arrange)
+async Task Time(string view, int tries, Func<int, Task<Func<string>>> arrange, string until = NewPage)
 {
+    if (options.Only is { } only && !view.Contains(only, StringComparison.OrdinalIgnoreCase))
+    {
+        return;
+    }
     var (browserTimes, serverTimes) = (new List<double>(), new List<double>());
     for (var i = 0; i < tries + 2; i++)
     {
         var action = await arrange(i);
-        var (ms, server) = await MeasureAsync(page, action());
+        var (ms, server) = await MeasureAsync(page, action(), until);
         if (i >= 2)
         {
             // The first two of each view warm it up (a new sort's index pages, JIT).
@@ -109,6 +113,13 @@ await Time("show an address in the list", tries, async i =>
     await ActAsync(page, Search(targets.AddressesInRanges[i % targets.AddressesInRanges.Count]));
     return () => Click("[data-testid=jump-to-network]");
 });
+// The same, until the pager numbers the rows (counted after they are shown; the server column is the page's part only).
+await Time("show in the list: row numbers", tries, async i =>
+{
+    await ResetAsync(page);
+    await ActAsync(page, Search(targets.AddressesInRanges[(i + 7) % targets.AddressesInRanges.Count]));
+    return () => Click("[data-testid=jump-to-network]");
+}, NewPage + " && pager().getAttribute('data-placed') === 'yes'");
 
 // The history: a million events after the import.
 var history = new Uri(portal.Root, "admin/history").AbsoluteUri;
@@ -122,13 +133,25 @@ await Time("history: previous page (from the last)", tries, async _ =>
 });
 await Time("history: actor kind filter", tries, async i => { await ResetAsync(page, history); return await OpenSelectAsync(page, "Actor", i % 2 == 0 ? "Admin" : "Portal"); });
 
+// The sender's side: the Delist IP click to the DNSBL's NXDOMAIN, for listed single addresses and addresses in ranges.
+if (options.Only is null || "sender's delist".Contains(options.Only, StringComparison.OrdinalIgnoreCase))
+{
+    var sender = await context.NewPageAsync();
+    foreach (var (kind, candidates) in new[] { ("a listed address", targets.ListedAddresses), ("an address in a range", targets.AddressesInRanges) })
+    {
+        var times = await SenderDelistTiming.MeasureAsync(sender, portal, candidates, tries);
+        results.Add(($"sender's delist of {kind} → NXDOMAIN", times, []));
+    }
+}
+
 Console.WriteLine();
 Console.WriteLine($"Load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine("| view | p50 | p95 | server p50 | server p95 | tries |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 foreach (var (view, browserTimes, serverTimes) in results)
 {
-    Console.WriteLine($"| {view} | {Percentile(browserTimes, 0.5):F0} ms | {Percentile(browserTimes, 0.95):F0} ms | {Percentile(serverTimes, 0.5):F1} ms | {Percentile(serverTimes, 0.95):F1} ms | {browserTimes.Count} |");
+    var server = serverTimes.Count == 0 ? "| – | – " : $"| {Percentile(serverTimes, 0.5):F1} ms | {Percentile(serverTimes, 0.95):F1} ms ";
+    Console.WriteLine($"| {view} | {Percentile(browserTimes, 0.5):F0} ms | {Percentile(browserTimes, 0.95):F0} ms {server}| {browserTimes.Count} |");
 }
 return 0;
 
@@ -146,8 +169,9 @@ static double Percentile(List<double> values, double p)
 }
 
 // Runs an action in the page and waits until the grid has rendered the page it loaded (its pager's data-load changes
-// in the same render as the rows) and a frame has been drawn; returns the page's time for that and the server's.
-static async Task<(double Browser, double Server)> MeasureAsync(IPage page, string action)
+// in the same render as the rows; or another condition on the pager) and a frame has been drawn; returns the page's
+// time for that and the server's.
+static async Task<(double Browser, double Server)> MeasureAsync(IPage page, string action, string until = NewPage)
 {
     var ms = await page.EvaluateAsync<double>($$"""
         async () => {
@@ -157,7 +181,7 @@ static async Task<(double Browser, double Server)> MeasureAsync(IPage page, stri
             {{action}};
             await new Promise((resolve, reject) => {
                 const timeout = setTimeout(() => reject(new Error('no new page within 60 s')), 60000);
-                const check = () => { if (pager() && pager().getAttribute('data-load') !== before) { clearTimeout(timeout); observer.disconnect(); resolve(); return true; } return false; };
+                const check = () => { if (pager() && {{until}}) { clearTimeout(timeout); observer.disconnect(); resolve(); return true; } return false; };
                 const observer = new MutationObserver(check);
                 observer.observe(document.body, { attributes: true, subtree: true, childList: true });
                 check();
@@ -245,31 +269,37 @@ static string FindRepository()
     return folder?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
 }
 
-internal sealed record Options(string? Csv, string Data, int Tries)
+/// <param name="Only">Times only the views whose name holds this text (--only "show in").</param>
+internal sealed record Options(string? Csv, string Data, int Tries, string? Only)
 {
     public static Options Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         return new Options(Value("--csv"), Value("--data") ?? Path.Combine(Path.GetTempPath(), "delistportal-grid-bench"),
-            int.Parse(Value("--tries") ?? "20", CultureInfo.InvariantCulture));
+            int.Parse(Value("--tries") ?? "20", CultureInfo.InvariantCulture), Value("--only"));
     }
 }
 
 /// <summary>What to search for, taken from the operator's file: addresses inside its /25 ranges, and case numbers.</summary>
-internal sealed record Targets(List<string> AddressesInRanges, List<string> Texts)
+internal sealed record Targets(List<string> AddressesInRanges, List<string> Texts, List<string> ListedAddresses)
 {
     public static Targets From(string? csv)
     {
-        var (addresses, texts) = (new List<string>(), new List<string>());
+        var (addresses, texts, singles) = (new List<string>(), new List<string>(), new List<string>());
         if (csv is not null)
         {
             foreach (var line in File.ReadLines(csv).Skip(1).Take(200_000))
             {
                 var network = line[..line.IndexOf(',')];
-                if (network.EndsWith("/25", StringComparison.Ordinal) && addresses.Count < 10)
+                if (network.EndsWith("/25", StringComparison.Ordinal) && addresses.Count < 200 && line.Contains(",true,", StringComparison.Ordinal))
                 {
                     var parts = network[..^3].Split('.');
                     addresses.Add($"{parts[0]}.{parts[1]}.{parts[2]}.{int.Parse(parts[3], CultureInfo.InvariantCulture) + 77}");
+                }
+                // IPv4 single addresses a sender may delist (self_service true), for the sender's delist.
+                if (singles.Count < 200 && !network.Contains('/') && !network.Contains(':') && line.Contains(",true,", StringComparison.Ordinal))
+                {
+                    singles.Add(network);
                 }
                 if (Regex.Match(line, @"\(case (\d+)\)") is { Success: true } match && texts.Count < 10 && line.GetHashCode() % 7 == 0)
                 {
@@ -277,7 +307,7 @@ internal sealed record Targets(List<string> AddressesInRanges, List<string> Text
                 }
             }
         }
-        return new Targets(addresses.Count > 0 ? addresses : ["198.51.100.77"], texts.Count > 0 ? texts : ["spam"]);
+        return new Targets(addresses.Count > 0 ? addresses : ["198.51.100.77"], texts.Count > 0 ? texts : ["spam"], singles);
     }
 }
 
@@ -289,6 +319,12 @@ internal sealed class Portal : IAsyncDisposable
 
     public Uri Root { get; private init; } = null!;
 
+    /// <summary>The UDP port of the portal's DNSBL (zone dnsbl.portal.example, the default).</summary>
+    public int DnsPort { get; private init; }
+
+    /// <summary>The portal's data folder: its embedded mailbox is the folder "mailbox" in it.</summary>
+    public string Data { get; private init; } = null!;
+
     public string Output => string.Join('\n', _output);
 
     public static async Task<Portal> StartAsync(string dll, string data)
@@ -297,12 +333,16 @@ internal sealed class Portal : IAsyncDisposable
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var portal = new Portal { Root = new Uri($"http://127.0.0.1:{port}/") };
+        using var udp = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var portal = new Portal { Root = new Uri($"http://127.0.0.1:{port}/"), DnsPort = ((System.Net.IPEndPoint)udp.Client.LocalEndPoint!).Port, Data = data };
+        udp.Close();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
                  {
                      dll, "--urls", portal.Root.AbsoluteUri.TrimEnd('/'), "--Portal:DataDirectory", data, "--Portal:PublicBaseUrl", portal.Root.AbsoluteUri,
-                     "--Portal:SeedDemoData", "false", "--Dnsbl:Port", "0",
+                     "--Portal:SeedDemoData", "false", "--Dnsbl:Port", portal.DnsPort.ToString(CultureInfo.InvariantCulture),
+                     // Every try of the sender's delist comes from this machine (SenderDelistTiming).
+                     "--SubmissionLimits:PerClient:Limit", "100000", "--SubmissionLimits:PerRange:Limit", "100000",
                  })
         {
             start.ArgumentList.Add(argument);
@@ -346,4 +386,9 @@ internal sealed class Portal : IAsyncDisposable
         }
         _process.Dispose();
     }
+}
+// The measured page is shown: the pager counted one more load (a JavaScript condition, in MeasureAsync's script).
+partial class Program
+{
+    const string NewPage = "pager().getAttribute('data-load') !== before";
 }

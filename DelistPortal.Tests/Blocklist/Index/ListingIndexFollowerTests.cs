@@ -3,6 +3,7 @@ using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

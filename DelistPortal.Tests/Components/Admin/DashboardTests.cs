@@ -4,6 +4,7 @@ using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Components.Pages.Admin;
 using DelistPortal.Data;
+using DelistPortal.Portal;
 
 namespace DelistPortal.Tests.Components.Admin;
 

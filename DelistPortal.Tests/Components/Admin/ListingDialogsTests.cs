@@ -1,6 +1,7 @@
 using Bunit;
 using DelistPortal.Blocklist;
 using DelistPortal.Components.Pages.Admin;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;

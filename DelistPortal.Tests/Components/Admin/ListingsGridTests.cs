@@ -85,7 +85,7 @@ public sealed class ListingsGridTests : AdminComponentTest
         Assert.Contains("Admin", facts);
         Assert.Contains("Times listed", facts);
         Assert.Contains("Test listing: bulk mail to spam traps.", facts);
-        Assert.Contains(DelistPortal.Components.Shared.Times.Utc(Support.DelistingHarness.Start), facts);
+        Assert.Contains(DelistPortal.Portal.Times.Utc(Support.DelistingHarness.Start), facts);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class ListingsGridTests : AdminComponentTest
         {
             await Harness.Blocklist.ListManyAsync(networks.Skip(offset).Take(1_000)
                 .Select(n => new DelistPortal.Blocklist.ListingDraft(n, DelistPortal.Blocklist.ListingReason.Spam, "Bulk", DelistPortal.Blocklist.ListingSource.Import) { Permanent = true })
-                .ToList(), DelistPortal.Blocklist.Actor.Admin("alice"), null);
+                .ToList(), DelistPortal.Portal.Actor.Admin("alice"), null);
         }
         return networks.Select(n => n.ToString()).ToList();
     }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Components.Shared;
+using DelistPortal.Portal;
 using DelistPortal.Resources;
 using Microsoft.Extensions.Localization;
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
+using DelistPortal.Portal;
 using DelistPortal.Resources;
 using Microsoft.Extensions.Localization;
 

@@ -10,7 +10,7 @@ namespace DelistPortal.Components.Pages.Admin;
 /// The blocklist grid, read by key (<see cref="KeysetPaging{TRow}"/>, <see cref="ListingGridQuery"/>): every row of a
 /// million can be reached and each page costs the same.
 /// </summary>
-public partial class Listings
+public partial class Listings : IDisposable
 {
     private MudDataGrid<Listing>? _grid;
     private MudTextField<string>? _searchField;
@@ -29,6 +29,8 @@ public partial class Listings
     private ListingFilter? _totalOf;
     // Set by "show in the list" for the next load.
     private IpNetwork? _jumpTo;
+    // The count of the rows before a jump's page, running after the page is shown.
+    private CancellationTokenSource? _placing;
 
     // For the benchmark (bench/DelistPortal.GridBenchmarks): loads so far, and the services' time for the last one.
     private int _loads;
@@ -67,7 +69,8 @@ public partial class Listings
             {
                 _jumpTo = null;
                 var jump = await Service.JumpAsync(Caller, filter, network, _paging.PageSize, cancellationToken);
-                _paging.ShowFrom(jump.RowsBefore, jump.Page.Items, jump.Page.MoreBeyond, jump.Page.Total ?? new GridTotal(jump.RowsBefore + jump.Page.Items.Count, Exact: false));
+                var ticket = _paging.ShowFrom(jump.Page.Items, jump.Page.MoreBeyond, jump.Page.Total ?? new GridTotal(jump.Page.Items.Count, Exact: false));
+                _ = PlaceJumpAsync(jump, ticket);
                 return Loaded(jump.Page.Items, countFilter, started);
             }
             var rows = await _paging.MoveAsync(move, async planned =>
@@ -87,6 +90,44 @@ public partial class Listings
         {
             _loading = false;
         }
+    }
+
+    /// <summary>Counts the rows before a jump's page, shown meanwhile, and then numbers the pager's rows.</summary>
+    private async Task PlaceJumpAsync(ListingJump jump, int ticket)
+    {
+        _placing?.Cancel();
+        _placing?.Dispose();
+        var placing = _placing = new CancellationTokenSource();
+        try
+        {
+            var rowsBefore = await Service.CountRowsBeforeAsync(Caller, jump, placing.Token);
+            await InvokeAsync(() =>
+            {
+                if (_paging.Place(ticket, rowsBefore))
+                {
+                    StateHasChanged();
+                }
+            });
+        }
+        catch (OperationCanceledException) when (placing.IsCancellationRequested)
+        {
+            // Left the page, or jumped again.
+        }
+        catch (Exception ex) when (ex is not AdminAccessDeniedException)
+        {
+            // The rows are shown; only their numbers are missing. Said the way any failed load is.
+            await InvokeAsync(() =>
+            {
+                _error = L["Admin_LoadFailed"];
+                StateHasChanged();
+            });
+        }
+    }
+
+    public void Dispose()
+    {
+        _placing?.Cancel();
+        _placing?.Dispose();
     }
 
     private GridData<Listing> Loaded(IReadOnlyList<Listing> rows, ListingFilter countFilter, long started)

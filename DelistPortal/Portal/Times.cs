@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DelistPortal.Components.Shared;
+namespace DelistPortal.Portal;
 
 /// <summary>How the portal shows a point in time: in the reader's culture, always with its zone.</summary>
 public static class Times

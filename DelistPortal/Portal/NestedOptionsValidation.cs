@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace DelistPortal.Hosting;
+namespace DelistPortal.Portal;
 
 /// <summary>
 /// ValidateDataAnnotations checks only the top level of an options class; this checks an object held in one of its

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace DelistPortal.Hosting;
+namespace DelistPortal.Portal;
 
 /// <summary>
 /// What one portal process does (<c>Portal:Roles</c>, comma-separated; all three by default). Several processes

@@ -1,10 +1,9 @@
 using System.Diagnostics.Metrics;
-using DelistPortal.Delisting;
 
-namespace DelistPortal.Metrics;
+namespace DelistPortal.Portal;
 
 /// <summary>
-/// The portal's own instruments (meter "DelistPortal"), exported on <c>/metrics</c> when <c>Metrics:Enabled</c>. Tags
+/// The portal's own instruments (meter "DelistPortal"), recorded by the features and exported on <c>/metrics</c> (Metrics/) when <c>Metrics:Enabled</c>. Tags
 /// have a handful of values each — never an address, an email or a reference. Without a listener (metrics off) each
 /// recording costs next to nothing, so the DNSBL's allocation-free path stays so.
 /// </summary>
@@ -34,7 +33,7 @@ public sealed class PortalMetrics
         Meter = meter;
     }
 
-    /// <summary>For the gauges that read other services (<see cref="PortalGauges"/>).</summary>
+    /// <summary>For the gauges that read other services (Metrics/<c>PortalGauges</c>).</summary>
     internal Meter Meter { get; }
 
     /// <summary>Counts one DNSBL reply by its response code and answer count, as a resolver would read it.</summary>
@@ -54,36 +53,6 @@ public sealed class PortalMetrics
         _dnsblQueries.Add(1, new KeyValuePair<string, object?>("answer", answer), new KeyValuePair<string, object?>("transport", tcp ? "tcp" : "udp"));
     }
 
-    public void Submitted(SubmitOutcome outcome) => Request(outcome switch
-    {
-        SubmitOutcome.ConfirmationSent => "submitted",
-        SubmitOutcome.NotListed => "not_listed",
-        SubmitOutcome.TooManyRequests => "refused_by_limit",
-        SubmitOutcome.ProofOfWorkRefused => "refused_proof_of_work",
-        _ => "invalid",
-    });
-
-    /// <summary>The Delist click's result; a click that completed a request is also counted as "confirmed".</summary>
-    public void DelistClicked(ConfirmationStatus status)
-    {
-        if (status is ConfirmationStatus.Delisted or ConfirmationStatus.SentToReview or ConfirmationStatus.NotListedAnyMore)
-        {
-            Request("confirmed");
-        }
-        switch (status)
-        {
-            case ConfirmationStatus.Delisted:
-                Request("delisted");
-                break;
-            case ConfirmationStatus.SentToReview:
-                Request("to_review");
-                break;
-            case ConfirmationStatus.Expired:
-                Request("expired");
-                break;
-        }
-    }
-
     public void OutboxAttempted(bool sent) => _outboxAttempts.Add(1, new KeyValuePair<string, object?>("result", sent ? "sent" : "failed"));
 
     public void OutboxGaveUp() => _outboxGiveUps.Add(1);
@@ -94,5 +63,6 @@ public sealed class PortalMetrics
 
     public void CircuitClosed() => Interlocked.Decrement(ref _openCircuits);
 
-    private void Request(string outcome) => _requests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>Counts one delist request's outcome (Delisting names them: <c>DelistingMetrics</c>).</summary>
+    public void DelistRequest(string outcome) => _requests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

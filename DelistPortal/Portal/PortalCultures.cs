@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 
-namespace DelistPortal.Hosting;
+namespace DelistPortal.Portal;
 
 /// <summary>The languages the portal speaks, and how a sender picks one.</summary>
 public static class PortalCultures

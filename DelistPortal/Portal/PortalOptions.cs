@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace DelistPortal.Hosting;
+namespace DelistPortal.Portal;
 
 public sealed class PortalOptions
 {
@@ -8,7 +8,7 @@ public sealed class PortalOptions
 
     /// <summary>
     /// The address senders reach the portal at. Links in mail are built from it, never from a request's Host header.
-    /// Empty: the address the portal listens on (<see cref="PublicBaseUrlDefault"/>); required behind a proxy.
+    /// Empty: the address the portal listens on (Hosting's <c>PublicBaseUrlDefault</c>); required behind a proxy.
     /// </summary>
     [Url]
     public string? PublicBaseUrl { get; set; }
