@@ -203,7 +203,10 @@ public static class ProcessesBench
         public void Dispose() => _socket.Dispose();
     }
 
-    /// <summary>`dotnet DelistPortal.dll` with the given roles on the data folder, on free ports.</summary>
+    /// <summary>
+    /// `dotnet DelistPortal.dll` with the given roles on the data folder, on free ports: the build beside this program, or
+    /// the folder in DELISTPORTAL_PUBLISHED (e.g. `dotnet publish DelistPortal -c Release -r linux-x64 -o DIR`).
+    /// </summary>
     private sealed class PortalProcess : IAsyncDisposable
     {
         private readonly Process _process;
@@ -215,7 +218,7 @@ public static class ProcessesBench
             RootUri = new Uri($"http://127.0.0.1:{FreePort()}/");
             var start = new ProcessStartInfo("dotnet")
             {
-                WorkingDirectory = AppContext.BaseDirectory,
+                WorkingDirectory = Environment.GetEnvironmentVariable("DELISTPORTAL_PUBLISHED") is { Length: > 0 } published ? published : AppContext.BaseDirectory,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };

@@ -91,23 +91,39 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
         IndexLoad load;
         try
         {
-            var bytes = await File.ReadAllBytesAsync(Path, cancellationToken);
-            if (bytes.Length < 32 + 8 || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+            // Read and hashed as a stream, not as one array the size of the file: a start would otherwise hold tens of MB
+            // more at a million listings (and a large array lives on for as long as anything still points at it).
+            await using var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+            if (file.Length < 32 + 8)
+            {
+                logger.LogWarning("The index snapshot {File} is damaged (too short); loading from the database", Path);
+                return null;
+            }
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var reader = new BinaryReader(new HashingStream(file, hash, readLength: file.Length - 32), System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                if (reader.ReadUInt64() != Magic || reader.ReadInt32() != Unsafe.SizeOf<IndexRow<uint>>() || reader.ReadInt32() != Unsafe.SizeOf<IndexRow<UInt128>>())
+                {
+                    logger.LogWarning("The index snapshot {File} is of another format; loading from the database", Path);
+                    return null;
+                }
+                entry = new ChangeLogEntry { Position = reader.ReadInt64(), Topic = reader.ReadString(), Key = reader.ReadString(), At = reader.ReadInt64() };
+                load = new IndexLoad();
+                ReadList(reader, load.V4);
+                ReadList(reader, load.V6);
+                ReadList(reader, load.Ids);
+                if (reader.BaseStream.Position != reader.BaseStream.Length)
+                {
+                    throw new FormatException("The snapshot has bytes after its rows.");
+                }
+            }
+            var checksum = new byte[32];
+            file.ReadExactly(checksum);
+            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(checksum))
             {
                 logger.LogWarning("The index snapshot {File} is damaged (its checksum does not match); loading from the database", Path);
                 return null;
             }
-            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32, writable: false));
-            if (reader.ReadUInt64() != Magic || reader.ReadInt32() != Unsafe.SizeOf<IndexRow<uint>>() || reader.ReadInt32() != Unsafe.SizeOf<IndexRow<UInt128>>())
-            {
-                logger.LogWarning("The index snapshot {File} is of another format; loading from the database", Path);
-                return null;
-            }
-            entry = new ChangeLogEntry { Position = reader.ReadInt64(), Topic = reader.ReadString(), Key = reader.ReadString(), At = reader.ReadInt64() };
-            load = new IndexLoad();
-            ReadList(reader, load.V4);
-            ReadList(reader, load.V6);
-            ReadList(reader, load.Ids);
         }
         catch (Exception ex) when (ex is IOException or EndOfStreamException or FormatException or ArgumentException or UnauthorizedAccessException)
         {
@@ -140,29 +156,46 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
             throw new FormatException("The snapshot's row count does not fit the file.");
         }
         CollectionsMarshal.SetCount(list, count);
-        if (reader.Read(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(list))) != count * size)
-        {
-            throw new EndOfStreamException();
-        }
+        // A file stream may hand back less than asked for in one read; BinaryReader reads nothing ahead.
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(list)));
     }
 
-    /// <summary>Feeds what is written to the hash as well.</summary>
-    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    /// <summary>Feeds what is written, or read (up to <c>readLength</c> bytes: the file without its checksum), to the hash as well.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash hash, long readLength = -1) : Stream
     {
-        public override bool CanRead => false;
+        private long _read;
+
+        public override bool CanRead => readLength >= 0;
         public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override bool CanWrite => readLength < 0;
+        public override long Length => CanRead ? readLength : throw new NotSupportedException();
+        public override long Position { get => CanRead ? _read : throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (!CanRead)
+            {
+                throw new NotSupportedException();
+            }
+            var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, readLength - _read)]);
+            hash.AppendData(buffer[..read]);
+            _read += read;
+            return read;
+        }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
+            if (!CanWrite)
+            {
+                throw new NotSupportedException();
+            }
             hash.AppendData(buffer);
             inner.Write(buffer);
         }
