@@ -18,48 +18,39 @@ public sealed class AccessibilityTests(EmbeddedPortalUnderTest portal) : IClassF
     [InlineData("fr", "192.0.2.14")]
     public async Task EveryPageAndWizardStepHasNoViolations(string culture, string listedIp)
     {
-        string T(string en, string fr) => culture == "fr" ? fr : en;
         await using var context = await portal.Browser.NewContextAsync(culture);
         var page = await portal.OpenAsync(context, "/");
+        var wizard = new DelistWizardPage(page, culture);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", culture);
         await Accessibility.AssertNoViolationsAsync(page, "the request step");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Submit", "Envoyer"), Exact = true }).ClickAsync();
-        await Expect(page.GetByText(T("Enter the email address the bounce was sent to", "Saisissez l'adresse e-mail"))).ToBeVisibleAsync();
+        await wizard.SubmitButton.ClickAsync();
+        await Expect(wizard.TextOf("EmailError_Missing")).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the request step with errors");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Paste the bounce message instead", "Ou collez le message de rejet") }).ClickAsync();
-        var bounce = page.GetByLabel(T("Bounce message", "Message de rejet"));
-        await bounce.FillAsync(string.Format(Bounce, listedIp) + "\nReceived: from mx.sender.example [198.51.100.200]");
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Find the IP address", "Trouver l'adresse IP") }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = T("Use 198.51.100.200", "Utiliser 198.51.100.200") })).ToBeVisibleAsync();
+        await wizard.PasteBounceAsync(string.Format(Bounce, listedIp) + "\nReceived: from mx.sender.example [198.51.100.200]");
+        await Expect(wizard.UseAddressButton("198.51.100.200")).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the bounce with several addresses");
-        await bounce.FillAsync("550 Access denied");
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Find the IP address", "Trouver l'adresse IP") }).ClickAsync();
-        await Expect(page.GetByText(T("No public IP address was found", "Aucune adresse IP publique"))).ToBeVisibleAsync();
+        await wizard.PasteBounceAsync("550 Access denied");
+        await Expect(wizard.TextOf("Bounce_None")).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the bounce with no address");
-        await bounce.FillAsync(string.Format(Bounce, listedIp));
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Find the IP address", "Trouver l'adresse IP") }).ClickAsync();
-        var use = page.GetByRole(AriaRole.Button, new() { Name = T($"Use {listedIp}", $"Utiliser {listedIp}") });
+        await wizard.PasteBounceAsync(string.Format(Bounce, listedIp));
+        var use = wizard.UseAddressButton(listedIp);
         await Expect(use).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the bounce with one address");
         await use.ClickAsync();
 
-        var email = page.GetByLabel(T("Email address", "Adresse e-mail"));
-        var ip = page.GetByLabel(T("IP address", "Adresse IP"), new() { Exact = true });
-        await Expect(ip).ToHaveValueAsync(listedIp);
-        await email.FillAsync($"postmaster-{culture}@sender.example");
-        await ip.FillAsync("203.0.113.99");
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Submit", "Envoyer"), Exact = true }).ClickAsync();
-        await Expect(page.GetByText(T("203.0.113.99 is not on our blocklist", "203.0.113.99 ne figure pas sur notre liste de blocage"))).ToBeVisibleAsync();
+        await Expect(wizard.IpAddress).ToHaveValueAsync(listedIp);
+        await wizard.SubmitAsync($"postmaster-{culture}@sender.example", "203.0.113.99");
+        await Expect(wizard.TextOf("NotListed_Heading", "203.0.113.99")).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the not-listed outcome");
 
-        await ip.FillAsync(listedIp);
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Submit", "Envoyer"), Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = T("Check your email", "Consultez vos e-mails") })).ToBeVisibleAsync();
+        await wizard.IpAddress.FillAsync(listedIp);
+        await wizard.SubmitButton.ClickAsync();
+        await Expect(wizard.CheckEmailHeading).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the check-your-email step");
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Resend", "Renvoyer"), Exact = true }).ClickAsync();
-        await Expect(page.GetByText(T("then ask for the email again", "puis redemandez l'e-mail"))).ToBeVisibleAsync();
+        await wizard.ResendButton.ClickAsync();
+        await Expect(wizard.FixedTextOf("Resend_TooSoonFor")).ToBeVisibleAsync();
         await Accessibility.AssertNoViolationsAsync(page, "the check-your-email step after Resend");
 
         var mailbox = await portal.OpenAsync(context, "/mailbox");
@@ -73,26 +64,26 @@ public sealed class AccessibilityTests(EmbeddedPortalUnderTest portal) : IClassF
         await Accessibility.AssertNoViolationsAsync(mail, "the confirmation mail");
 
         var link = await LinkForAsync(listedIp);
-        var confirm = await portal.OpenAsync(context, link.PathAndQuery);
-        var delist = confirm.GetByRole(AriaRole.Button, new() { Name = T("Delist IP", "Retirer l'IP"), Exact = true });
+        var confirm = new DelistWizardPage(await portal.OpenAsync(context, link.PathAndQuery), culture);
+        var delist = confirm.DelistButton;
         await Expect(delist).ToBeVisibleAsync();
-        await Accessibility.AssertNoViolationsAsync(confirm, "the delist step");
+        await Accessibility.AssertNoViolationsAsync(confirm.Page, "the delist step");
         await delist.ClickAsync();
-        await Expect(confirm.GetByText(T($"{listedIp} has been removed", $"{listedIp} a été retirée"))).ToBeVisibleAsync();
-        await Accessibility.AssertNoViolationsAsync(confirm, "the delisted outcome");
+        await Expect(confirm.TextOf("Delisted_Heading", listedIp)).ToBeVisibleAsync();
+        await Accessibility.AssertNoViolationsAsync(confirm.Page, "the delisted outcome");
 
         var reference = link.Query.Split('&')[0].Split('=')[1];
-        var status = await portal.OpenAsync(context, $"/status/{reference}");
-        await Expect(status.GetByRole(AriaRole.Heading, new() { Name = T("Delisted", "Retirée de la liste") })).ToBeVisibleAsync();
-        await Accessibility.AssertNoViolationsAsync(status, "the status page");
+        var status = new PortalPage(await portal.OpenAsync(context, $"/status/{reference}"), culture);
+        await Expect(status.HeadingOf("Status_State_Delisted")).ToBeVisibleAsync();
+        await Accessibility.AssertNoViolationsAsync(status.Page, "the status page");
 
-        var reused = await portal.OpenAsync(context, link.PathAndQuery);
-        await Expect(reused.GetByText(T("This link has already been used", "Ce lien a déjà été utilisé"))).ToBeVisibleAsync();
-        await Accessibility.AssertNoViolationsAsync(reused, "a used link");
+        var reused = new PortalPage(await portal.OpenAsync(context, link.PathAndQuery), culture);
+        await Expect(reused.TextOf("Delist_LinkUsed")).ToBeVisibleAsync();
+        await Accessibility.AssertNoViolationsAsync(reused.Page, "a used link");
 
-        var invalid = await portal.OpenAsync(context, "/confirm?request=DL-0000-0000&token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-        await Expect(invalid.GetByText(T("This link is not valid", "Ce lien n'est pas valide"))).ToBeVisibleAsync();
-        await Accessibility.AssertNoViolationsAsync(invalid, "an invalid link");
+        var invalid = new PortalPage(await portal.OpenAsync(context, "/confirm?request=DL-0000-0000&token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), culture);
+        await Expect(invalid.TextOf("Delist_InvalidLink")).ToBeVisibleAsync();
+        await Accessibility.AssertNoViolationsAsync(invalid.Page, "an invalid link");
 
         foreach (var path in new[] { "/status", "/status/DL-0000-0000", "/not-found", "/error", "/no-such-page" })
         {

@@ -62,10 +62,9 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
     [InlineData("fr", 360)]
     public async Task EveryAdminPageAndDialogHasNoViolationsAndFitsTheScreen(string culture, int width)
     {
-        string T(string en, string fr) => culture == "fr" ? fr : en;
         var phone = width < 600;
         await using var context = await portal.Browser.NewContextAsync(culture, phone ? Cultures.Phone : new ViewportSize { Width = width, Height = 800 });
-        var admin = new AdminPages(await context.NewPageAsync());
+        var admin = new AdminPages(await context.NewPageAsync(), culture);
         var page = admin.Page;
         var problems = new List<string>();
 
@@ -100,7 +99,7 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
         // Sign-in is a plain form (static rendering: it sets the cookie), so there is no circuit to wait for.
         await Expect(page.Locator("h1")).ToBeVisibleAsync();
         await CheckAsync("signin");
-        await admin.SignInAsync("ada", Password, culture, portal.RootUri);
+        await admin.SignInAsync("ada", Password, portal.RootUri);
 
         foreach (var (path, name) in new[] { ("/admin", "dashboard"), ("/admin/history", "history"), ("/admin/users", "users"), ("/admin/api-keys", "api-keys") })
         {
@@ -116,7 +115,7 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
         // The menu: on a phone it is closed and opens from the top bar's button.
         if (phone)
         {
-            var menu = page.GetByRole(AriaRole.Button, new() { Name = T("Menu", "Menu"), Exact = true });
+            var menu = admin.MenuButton;
             if (await menu.CountAsync() == 0)
             {
                 problems.Add($"{culture} {width} px: no menu button");
@@ -124,14 +123,14 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
             else
             {
                 await menu.ClickAsync();
-                await Expect(page.GetByRole(AriaRole.Link, new() { Name = T("API keys", "Clés d'API") })).ToBeVisibleAsync();
+                await Expect(admin.LinkOf("Admin_Nav_ApiKeys")).ToBeVisibleAsync();
                 await CheckAsync("menu");
             }
         }
 
         // Accounts: the confirmation before removing an account.
         await admin.OpenAsync(portal.RootUri, "/admin/users");
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Remove vic", "Supprimer vic"), Exact = true }).ClickAsync();
+        await admin.RemoveAccountButton("vic").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
         await CheckAsync("users-remove-dialog");
         await CloseDialogAsync();
@@ -144,15 +143,15 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
         await Expect(page.GetByText("Hits on three spam traps.").First).ToBeVisibleAsync();
         await CheckAsync("listings-row-details");
 
-        await admin.Button(T("Add", "Ajouter")).ClickAsync();
+        await admin.AddListingButton.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
         await CheckAsync("listings-add-dialog");
         await CloseDialogAsync();
-        await admin.Button(T("Edit 198.51.100.0/26", "Modifier 198.51.100.0/26")).ClickAsync();
+        await admin.EditListingButton("198.51.100.0/26").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
         await CheckAsync("listings-edit-dialog");
         await CloseDialogAsync();
-        await admin.Button(T("Delist 198.51.100.0/26", "Retirer 198.51.100.0/26")).ClickAsync();
+        await admin.DelistListingButton("198.51.100.0/26").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
         await CheckAsync("listings-delist-dialog");
         await CloseDialogAsync();
@@ -162,12 +161,12 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
         await Expect(request).ToHaveCountAsync(1);
         await CheckAsync("requests");
         await request.GetByRole(AriaRole.Button).First.ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(T("^Approve", "^Approuver")) })).ToBeVisibleAsync();
+        await Expect(admin.ApproveButton).ToBeVisibleAsync();
         await CheckAsync("requests-review");
 
         await admin.OpenAsync(portal.RootUri, "/admin/import");
         await page.Locator("input[type=file]").SetInputFilesAsync(_csv);
-        await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Import") })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(admin.ButtonOf("Import_Button", 2)).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await CheckAsync("import-preview");
 
         Assert.True(problems.Count == 0, string.Join("\n\n", problems));

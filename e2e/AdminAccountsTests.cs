@@ -19,9 +19,9 @@ public sealed class AdminAccountsTests(PortalUnderTest portal) : IClassFixture<P
         await using var victorContext = await portal.Browser.NewContextAsync();
         var grace = new AdminPages(await graceContext.NewPageAsync());
         var victor = new AdminPages(await victorContext.NewPageAsync());
-        await victor.SignInAsync("victor", Password, "en", portal.RootUri);
+        await victor.SignInAsync("victor", Password, portal.RootUri);
         await victor.OpenAsync(portal.RootUri, "/admin/listings");
-        await grace.SignInAsync("grace", Password, "en", portal.RootUri);
+        await grace.SignInAsync("grace", Password, portal.RootUri);
         await grace.OpenAsync(portal.RootUri, "/admin/users");
 
         await grace.Button("Remove victor").ClickAsync();

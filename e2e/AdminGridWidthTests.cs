@@ -59,8 +59,8 @@ public sealed class AdminGridWidthTests(PortalUnderTest portal) : IClassFixture<
             Locale = culture == "fr" ? "fr-FR" : "en-US",
             ViewportSize = Laptop,
         });
-        var admin = new AdminPages(await context.NewPageAsync());
-        await admin.SignInAsync("grace", Password, culture, portal.RootUri);
+        var admin = new AdminPages(await context.NewPageAsync(), culture);
+        await admin.SignInAsync("grace", Password, portal.RootUri);
 
         await admin.OpenAsync(portal.RootUri, "/admin/listings");
         // The development portal's demo listings are there too: at least ours, each with its long detail.

@@ -16,17 +16,18 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
     {
         await using var context = await portal.Browser.NewContextAsync("fr");
         var page = await portal.OpenAsync(context, "/?ip=203.0.113.7");
+        var wizard = new DelistWizardPage(page, "fr");
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
+        // Once in the words themselves, so that French is proven shown, not only looked up; the page objects do the rest.
         await Expect(page).ToHaveTitleAsync("Demander le retrait de la liste de blocage – Portail de retrait");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Retirer votre adresse IP de notre liste de blocage" })).ToBeVisibleAsync();
-        await Expect(page.GetByLabel("Adresse IP", new() { Exact = true })).ToHaveValueAsync("203.0.113.7");
+        await Expect(wizard.HeadingOf("Wizard_Heading")).ToBeVisibleAsync();
+        await Expect(wizard.IpAddress).ToHaveValueAsync("203.0.113.7");
 
-        await page.GetByLabel("Adresse e-mail").FillAsync(Email);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer", Exact = true }).ClickAsync();
+        await wizard.SubmitAsync(Email);
 
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Consultez vos e-mails" })).ToBeVisibleAsync();
-        await Expect(page).ToHaveTitleAsync("Consultez vos e-mails – Portail de retrait");
-        await Expect(page.GetByText($"Nous avons envoyé un lien de confirmation à {Email}")).ToBeVisibleAsync();
+        await Expect(wizard.CheckEmailHeading).ToBeVisibleAsync();
+        await Expect(page).ToHaveTitleAsync(wizard.TitleOf("Title_CheckEmail"));
+        await Expect(wizard.TextOf("CheckEmail_Sent", Email, "203.0.113.7")).ToBeVisibleAsync();
         // Dates in French, with their zone: "… jusqu'au vendredi 27 novembre 2026 09:30 UTC".
         await Expect(page.GetByText(FrenchDate())).ToBeVisibleAsync();
 
@@ -38,26 +39,26 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
         Assert.Contains("lang=\"fr\"", mail.HtmlBody);
         Assert.Contains("Ouvrir la page de retrait", mail.HtmlBody);
 
-        var confirm = await portal.OpenAsync(context, MailLinks.ConfirmationLink(mail).PathAndQuery);
-        await Expect(confirm.GetByText("Votre adresse e-mail est confirmée.")).ToBeVisibleAsync();
-        await Expect(confirm.GetByText("Motif :")).ToBeVisibleAsync();
-        await confirm.GetByRole(AriaRole.Button, new() { Name = "Retirer l'IP", Exact = true }).ClickAsync();
-        await Expect(confirm.GetByText("203.0.113.7 a été retirée de la liste de blocage")).ToBeVisibleAsync();
-        await Expect(confirm).ToHaveTitleAsync("Adresse IP retirée – Portail de retrait");
+        var confirm = new DelistWizardPage(await portal.OpenAsync(context, MailLinks.ConfirmationLink(mail).PathAndQuery), "fr");
+        await Expect(confirm.TextOf("Delist_Ready", "203.0.113.7")).ToBeVisibleAsync();
+        await Expect(confirm.TextOf("Listing_Reason")).ToBeVisibleAsync();
+        await confirm.DelistButton.ClickAsync();
+        await Expect(confirm.TextOf("Delisted_Heading", "203.0.113.7")).ToBeVisibleAsync();
+        await Expect(confirm.Page).ToHaveTitleAsync(confirm.TitleOf("Title_Delisted"));
 
         var reference = mail.Headers["X-Delist-Reference"]!;
-        var status = await context.RunAndWaitForPageAsync(() => confirm.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync());
-        await Expect(status.GetByRole(AriaRole.Heading, new() { Name = $"Demande {reference}" })).ToBeVisibleAsync();
-        await Expect(status.GetByRole(AriaRole.Heading, new() { Name = "Retirée de la liste" })).ToBeVisibleAsync();
-        await Expect(status.GetByText(Email)).ToHaveCountAsync(0);
+        var status = new PortalPage(await context.RunAndWaitForPageAsync(() => confirm.Page.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync()), "fr");
+        await Expect(status.HeadingOf("Status_Title", reference)).ToBeVisibleAsync();
+        await Expect(status.HeadingOf("Status_State_Delisted")).ToBeVisibleAsync();
+        await Expect(status.Page.GetByText(Email)).ToHaveCountAsync(0);
 
         // Later, with only the reference at hand: typed from the home page, as people type it.
-        var home = await portal.OpenAsync(context, "/");
-        await home.GetByRole(AriaRole.Link, new() { Name = "Déjà envoyé une demande\u00a0? Suivez son état" }).ClickAsync();
-        await home.GetByLabel("Référence").FillAsync(reference.Replace("-", " ").ToLowerInvariant());
-        await home.GetByRole(AriaRole.Button, new() { Name = "Afficher l'état" }).ClickAsync();
-        await Expect(home.GetByRole(AriaRole.Heading, new() { Name = "Retirée de la liste" })).ToBeVisibleAsync();
-        Assert.EndsWith($"/status/{reference}", home.Url);
+        var home = new PortalPage(await portal.OpenAsync(context, "/"), "fr");
+        await home.LinkOf("StatusFind_Link").ClickAsync();
+        await home.Page.GetByLabel(home.Text["StatusFind_Reference"]).FillAsync(reference.Replace("-", " ").ToLowerInvariant());
+        await home.ButtonOf("StatusFind_Show").ClickAsync();
+        await Expect(home.HeadingOf("Status_State_Delisted")).ToBeVisibleAsync();
+        Assert.EndsWith($"/status/{reference}", home.Page.Url);
     }
 
     [Fact]
@@ -65,21 +66,22 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
     {
         await using var context = await portal.Browser.NewContextAsync("en");
         var page = await portal.OpenAsync(context, "/status/DL-0000-0000");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Request DL-0000-0000" })).ToBeVisibleAsync();
+        var (english, french) = (new PortalPage(page, "en"), new PortalPage(page, "fr"));
+        await Expect(english.HeadingOf("Status_Title", "DL-0000-0000")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { NameRegex = LanguageLink("FR") }).ClickAsync();
 
         // Back on the same page, now in French.
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Demande DL-0000-0000" })).ToBeVisibleAsync();
+        await Expect(french.HeadingOf("Status_Title", "DL-0000-0000")).ToBeVisibleAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
         Assert.EndsWith("/status/DL-0000-0000", page.Url);
         Assert.Contains(await context.CookiesAsync(), c => c.Name == ".AspNetCore.Culture" && c.Value.Contains("uic%3Dfr"));
 
         var later = await portal.OpenAsync(context, "/");
-        await Expect(later.GetByRole(AriaRole.Heading, new() { Name = "Retirer votre adresse IP de notre liste de blocage" })).ToBeVisibleAsync();
+        await Expect(new PortalPage(later, "fr").HeadingOf("Wizard_Heading")).ToBeVisibleAsync();
 
         await later.GetByRole(AriaRole.Link, new() { NameRegex = LanguageLink("EN") }).ClickAsync();
-        await Expect(later.GetByRole(AriaRole.Heading, new() { Name = "Remove your IP address from our blocklist" })).ToBeVisibleAsync();
+        await Expect(new PortalPage(later, "en").HeadingOf("Wizard_Heading")).ToBeVisibleAsync();
     }
 
     [Fact]

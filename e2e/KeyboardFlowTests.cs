@@ -116,7 +116,7 @@ public sealed class KeyboardFlowTests(PortalUnderTest portal) : IClassFixture<Po
         }
         await using var context = await portal.Browser.NewContextAsync("en");
         var admin = new AdminPages(await context.NewPageAsync());
-        await admin.SignInAsync("kay", "a long passphrase for the keyboard test", "en", portal.RootUri);
+        await admin.SignInAsync("kay", "a long passphrase for the keyboard test", portal.RootUri);
         await admin.OpenAsync(portal.RootUri, "/admin/requests");
 
         await admin.GridRows.Filter(new() { HasText = ip }).GetByRole(AriaRole.Button).First.ClickAsync();
@@ -135,7 +135,7 @@ public sealed class KeyboardFlowTests(PortalUnderTest portal) : IClassFixture<Po
         await portal.AddAccountAsync("lena", "a long passphrase for the keyboard test", AdminRoles.Admin);
         await using var context = await portal.Browser.NewContextAsync("en");
         var admin = new AdminPages(await context.NewPageAsync());
-        await admin.SignInAsync("lena", "a long passphrase for the keyboard test", "en", portal.RootUri);
+        await admin.SignInAsync("lena", "a long passphrase for the keyboard test", portal.RootUri);
         await admin.OpenAsync(portal.RootUri, "/admin/listings");
 
         await admin.Button("Add").ClickAsync();

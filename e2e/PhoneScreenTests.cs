@@ -16,35 +16,31 @@ public sealed class PhoneScreenTests(PortalUnderTest portal) : IClassFixture<Por
     [InlineData("fr", "2001:db8:bad::77", "postmaster@telephone.example")]
     public async Task EveryStepFitsA360PixelScreen(string culture, string ip, string email)
     {
-        string T(string en, string fr) => culture == "fr" ? fr : en;
         await using var context = await portal.Browser.NewContextAsync(culture, Cultures.Phone);
         var page = await portal.OpenAsync(context, $"/?ip={Uri.EscapeDataString(ip)}");
+        var wizard = new DelistWizardPage(page, culture);
         await FitsAsync(page, $"phone-{culture}-1-request");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Paste the bounce message instead", "Ou collez le message de rejet") }).ClickAsync();
-        await page.GetByLabel(T("Bounce message", "Message de rejet")).FillAsync($"550 5.7.606 Access denied, banned sending IP [{ip}]");
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Find the IP address", "Trouver l'adresse IP") }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = T($"Use {ip}", $"Utiliser {ip}") })).ToBeVisibleAsync();
+        await wizard.PasteBounceAsync($"550 5.7.606 Access denied, banned sending IP [{ip}]");
+        await Expect(wizard.UseAddressButton(ip)).ToBeVisibleAsync();
         await FitsAsync(page, $"phone-{culture}-1b-paste");
 
-        await page.GetByLabel(T("Email address", "Adresse e-mail")).FillAsync(email);
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Submit", "Envoyer"), Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = T("Check your email", "Consultez vos e-mails") })).ToBeVisibleAsync();
+        await wizard.SubmitAsync(email);
+        await Expect(wizard.CheckEmailHeading).ToBeVisibleAsync();
         await FitsAsync(page, $"phone-{culture}-2-check-your-email");
 
         var mail = await portal.Smtp.WaitForMessageAsync(m => m.To.ToString().Contains(email));
-        var confirm = await portal.OpenAsync(context, MailLinks.ConfirmationLink(mail).PathAndQuery);
-        var delist = confirm.GetByRole(AriaRole.Button, new() { Name = T("Delist IP", "Retirer l'IP"), Exact = true });
-        await Expect(delist).ToBeVisibleAsync();
-        await FitsAsync(confirm, $"phone-{culture}-3-delist");
+        var confirm = new DelistWizardPage(await portal.OpenAsync(context, MailLinks.ConfirmationLink(mail).PathAndQuery), culture);
+        await Expect(confirm.DelistButton).ToBeVisibleAsync();
+        await FitsAsync(confirm.Page, $"phone-{culture}-3-delist");
 
-        await delist.ClickAsync();
-        await Expect(confirm.GetByText(T("has been removed from the blocklist", "a été retirée de la liste de blocage")).First).ToBeVisibleAsync();
-        await FitsAsync(confirm, $"phone-{culture}-4-delisted");
+        await confirm.DelistButton.ClickAsync();
+        await Expect(confirm.TextOf("Delisted_Heading", ip).First).ToBeVisibleAsync();
+        await FitsAsync(confirm.Page, $"phone-{culture}-4-delisted");
 
-        var status = await portal.OpenAsync(context, $"/status/{mail.Headers["X-Delist-Reference"]}");
-        await Expect(status.GetByRole(AriaRole.Heading, new() { Name = T("Delisted", "Retirée de la liste") })).ToBeVisibleAsync();
-        await FitsAsync(status, $"phone-{culture}-5-status");
+        var status = new PortalPage(await portal.OpenAsync(context, $"/status/{mail.Headers["X-Delist-Reference"]}"), culture);
+        await Expect(status.HeadingOf("Status_State_Delisted")).ToBeVisibleAsync();
+        await FitsAsync(status.Page, $"phone-{culture}-5-status");
     }
 
     private static async Task FitsAsync(IPage page, string screenshot)

@@ -54,7 +54,7 @@ public sealed class RangeExceptionFlowTests(PortalUnderTest portal) : IClassFixt
         await portal.AddAccountAsync("alice", Password, AdminRoles.Admin);
         await using var adminContext = await portal.Browser.NewContextAsync();
         var admin = new AdminPages(await adminContext.NewPageAsync());
-        await admin.SignInAsync("alice", Password, "en", portal.RootUri);
+        await admin.SignInAsync("alice", Password, portal.RootUri);
         await admin.OpenAsync(portal.RootUri, "/admin/listings");
         var row = admin.GridRows.Filter(new() { HasText = Range });
         await Expect(row).ToHaveCountAsync(1);

@@ -192,7 +192,10 @@ public class ImportJobsTests : IAsyncLifetime
         Assert.False(File.Exists(staged.Path));
     }
 
-    private const int ImportListedFirstBatchOnly = ListingImporter.BatchSize;
+    /// <summary>The batch size of these tests' jobs: small, so that a file of a few thousand rows takes several.</summary>
+    private const int BatchRows = 10_000;
+
+    private const int ImportListedFirstBatchOnly = BatchRows;
 
     private static async Task<StagedImport> StageAsync(ImportProcess process, int rows, int offset = 0)
     {
@@ -215,7 +218,7 @@ public class ImportJobsTests : IAsyncLifetime
         var held = new ImportGate(gate);
         var factory = new Factory(_harness.Database, new DelistPortal.ChangeLog.ChangeLogCommitSignal(() => _harness.Follower), held);
         var blocklist = new BlocklistService(factory, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance);
-        var jobs = new ImportJobs(factory, blocklist, _harness.Clock, Options.Create(new ImportOptions()),
+        var jobs = new ImportJobs(factory, blocklist, _harness.Clock, Options.Create(new ImportOptions { BatchRows = BatchRows }),
             Options.Create(new PortalOptions { DataDirectory = _harness.Database.Folder }), new Microsoft.Extensions.Logging.Logger<ImportJobs>(new Microsoft.Extensions.Logging.LoggerFactory([Logs])));
         var process = new ImportProcess(jobs, gate, held);
         _processes.Add(process);

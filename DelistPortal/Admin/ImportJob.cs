@@ -47,7 +47,11 @@ public sealed class ImportJob
 
     public int AlreadyListed { get; set; }
 
+    /// <summary>Rows the listing policy refused while importing (an expiry that had passed by then, for example).</summary>
     public int Refused { get; set; }
+
+    /// <summary>Rows of the file with errors (the ones the check before the import listed), left out of the import.</summary>
+    public int Invalid { get; set; }
 
     /// <summary>The first refused rows (line, kind, value) as JSON.</summary>
     public string? RefusedRows { get; set; }

@@ -21,6 +21,15 @@ public sealed class ImportOptions : IValidatableObject
     [Range(2, 4096)]
     public int PageCacheMegabytes { get; set; } = 256;
 
+    /// <summary>
+    /// Rows written per transaction. Each commit writes every index page the batch touched, and an import's networks
+    /// land all over the address indexes, so past a few hundred thousand listings a batch writes nearly every page of
+    /// them whatever its size: larger batches write them fewer times (a million rows: 50,000 a batch took half the
+    /// CPU of 10,000; docs/benchmarks-admin.md). Other writers wait for at most one batch (a second or two).
+    /// </summary>
+    [Range(100, 100_000)]
+    public int BatchRows { get; set; } = ListingImporter.BatchSize;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (HeartbeatInterval * 2 > LeaseDuration)

@@ -57,7 +57,11 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await db.Database.OpenConnectionAsync(cancellationToken);
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            if (db.Database.GetDbConnection() is not SqliteConnection connection)
+            {
+                // Npgsql cancels a running command by itself when the token fires.
+                return await ScalarAsync(db, ListingGridQuery.RowsBefore(jump.View, jump.Start), cancellationToken);
+            }
             try
             {
                 await using (cancellationToken.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), connection))

@@ -37,10 +37,13 @@ public sealed record ImportPreview(int RowCount, IReadOnlyList<ImportRow> FirstR
 
 /// <param name="Done">Rows of the file imported (or refused) so far.</param>
 /// <param name="Total">The file's valid rows.</param>
-public sealed record ImportProgress(int Done, int Total, int Listed = 0, int AlreadyListed = 0, int Refused = 0);
+/// <param name="Refused">Valid rows the listing policy refused while importing.</param>
+/// <param name="Invalid">Rows with errors read so far (left out: the check before the import listed them).</param>
+public sealed record ImportProgress(int Done, int Total, int Listed = 0, int AlreadyListed = 0, int Refused = 0, int Invalid = 0);
 
-/// <param name="Refused">The first <see cref="ListingImporter.ShownErrors"/> refused rows; <paramref name="RefusedCount"/> counts them all.</param>
-public sealed record ImportResult(int Listed, int AlreadyListed, int RefusedCount, IReadOnlyList<ImportError> Refused);
+/// <param name="Refused">The first <see cref="ListingImporter.ShownErrors"/> rows the listing policy refused; <paramref name="RefusedCount"/> counts them all.</param>
+/// <param name="Invalid">Rows of the file with errors, left out of the import.</param>
+public sealed record ImportResult(int Listed, int AlreadyListed, int RefusedCount, IReadOnlyList<ImportError> Refused, int Invalid = 0);
 
 /// <summary>One record of the file: a row to list, or why it cannot be.</summary>
 internal readonly record struct ImportRecord(ImportRow? Row, ImportError? Error);
@@ -58,10 +61,11 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     public const int MaxRows = 1_000_000;
 
     /// <summary>
-    /// Rows listed per transaction. Each transaction rewrites every index page it touches, and an import's networks
-    /// land all over the address indexes: 10,000 rows a transaction wrote about a fifth of the pages 1,000 did.
+    /// Rows listed per transaction, unless <see cref="ImportOptions.BatchRows"/> says otherwise. Each transaction
+    /// rewrites every index page it touches, and an import's networks land all over the address indexes: 10,000 rows a
+    /// transaction wrote about a fifth of the pages 1,000 did, and 50,000 half of what 10,000 did at a million listings.
     /// </summary>
-    public const int BatchSize = 10_000;
+    public const int BatchSize = 50_000;
 
     /// <summary>How many rows and errors a preview or a result keeps to show.</summary>
     public const int ShownRows = 20;
@@ -78,7 +82,8 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     }
 
     /// <summary>Lists the valid rows of a file, in batches, reporting progress after each. Waits for the end: see <see cref="ImportJobs"/> for the background job.</summary>
-    public async Task<ImportResult> ImportAsync(ClaimsPrincipal caller, Stream csv, IProgress<ImportProgress>? progress, string? clientAddress, CancellationToken cancellationToken = default)
+    public async Task<ImportResult> ImportAsync(ClaimsPrincipal caller, Stream csv, IProgress<ImportProgress>? progress, string? clientAddress,
+        CancellationToken cancellationToken = default, int batchSize = BatchSize)
     {
         var actor = AdminAccess.RequireWriter(caller);
         var now = time.GetUtcNow();
@@ -86,7 +91,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         {
             progress?.Report(p);
             return Task.CompletedTask;
-        }, cancellationToken);
+        }, cancellationToken, batchSize);
     }
 
     internal static async Task<ImportPreview> PreviewFileAsync(Stream csv, DateTimeOffset now, CancellationToken cancellationToken)
@@ -112,7 +117,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     }
 
     /// <summary>
-    /// Lists the file's valid rows in batches of <see cref="BatchSize"/>: the next batch is read and checked while
+    /// Lists the file's valid rows in batches of <paramref name="batchSize"/>: the next batch is read and checked while
     /// the database writes the current one (two cores, two stages). Rows the preview refused are skipped here. Their
     /// text is put in the full-text index at the end, in one pass (docs/decisions/011).
     /// </summary>
@@ -120,26 +125,30 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     /// <param name="connection">An open connection to write on (the import job's, with a larger page cache), or null.</param>
     /// <param name="afterBatch">Awaited after each batch, before the next one is written (progress, a job's heartbeat).</param>
     internal static async Task<ImportResult> ImportFileAsync(BlocklistService blocklist, Stream csv, DateTimeOffset now, int totalRows, Actor actor,
-        string? clientAddress, System.Data.Common.DbConnection? connection, Func<ImportProgress, CancellationToken, Task>? afterBatch, CancellationToken cancellationToken)
+        string? clientAddress, System.Data.Common.DbConnection? connection, Func<ImportProgress, CancellationToken, Task>? afterBatch, CancellationToken cancellationToken,
+        int batchSize = BatchSize)
     {
         var batches = System.Threading.Channels.Channel.CreateBounded<List<ImportRow>>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Rows with errors are skipped here, but counted: the job's summary says how many of the file were left out.
+        var invalid = 0;
         var reading = Task.Run(async () =>
         {
             try
             {
-                var batch = new List<ImportRow>(BatchSize);
+                var batch = new List<ImportRow>(batchSize);
                 await foreach (var record in ReadAsync(csv, now, stop.Token))
                 {
                     if (record.Row is not { } row)
                     {
+                        Interlocked.Increment(ref invalid);
                         continue;
                     }
                     batch.Add(row);
-                    if (batch.Count == BatchSize)
+                    if (batch.Count == batchSize)
                     {
                         await batches.Writer.WriteAsync(batch, stop.Token);
-                        batch = new List<ImportRow>(BatchSize);
+                        batch = new List<ImportRow>(batchSize);
                     }
                 }
                 if (batch.Count > 0)
@@ -183,7 +192,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
                 done += batch.Count;
                 if (afterBatch is not null)
                 {
-                    await afterBatch(new ImportProgress(done, Math.Max(done, totalRows), listed, already, refusedCount), cancellationToken);
+                    await afterBatch(new ImportProgress(done, Math.Max(done, totalRows), listed, already, refusedCount, Volatile.Read(ref invalid)), cancellationToken);
                 }
             }
         }
@@ -195,7 +204,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         // The rows' text goes into the full-text index now, in one pass (the import deferred it): an import ends when
         // text search finds all its rows. An import that stops early leaves them to the next import or start (ImportJobs).
         await blocklist.IndexPendingSearchAsync(connection, cancellationToken: cancellationToken);
-        return new ImportResult(listed, already, refusedCount, refused);
+        return new ImportResult(listed, already, refusedCount, refused, Volatile.Read(ref invalid));
     }
 
     /// <summary>The file's records, one at a time: each valid row as a draft, each invalid one as an error naming its line.</summary>

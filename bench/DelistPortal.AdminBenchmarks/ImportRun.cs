@@ -2,7 +2,6 @@ using System.Diagnostics;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
-using DelistPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,14 +14,8 @@ namespace DelistPortal.AdminBenchmarks;
 /// </summary>
 public static class ImportRun
 {
-    /// <param name="databaseFile">A SQLite file, or a PostgreSQL connection string ("Host=…") of a database to (re)create.</param>
     public static async Task RunAsync(string csvPath, string? databaseFile)
     {
-        if (databaseFile?.StartsWith("Host=", StringComparison.Ordinal) == true)
-        {
-            await RunAsync(csvPath, PostgreSqlBenchmarkDatabase.Recreate(databaseFile), Path.Combine(Path.GetTempPath(), "delistportal-import-run-postgresql"));
-            return;
-        }
         databaseFile ??= Path.Combine(Path.GetTempPath(), "delistportal-import-run", "portal.db");
         Directory.CreateDirectory(Path.GetDirectoryName(databaseFile)!);
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(databaseFile)!, Path.GetFileName(databaseFile) + "*"))
@@ -46,28 +39,9 @@ public static class ImportRun
             follower = new DelistPortal.ChangeLog.ChangeLogFollower(database, [new ListingIndexFollower(database, index, time)],
                 Options.Create(new DelistPortal.ChangeLog.ChangeLogOptions()), NullLogger<DelistPortal.ChangeLog.ChangeLogFollower>.Instance);
             await follower.LoadAsync();
+            // Its background loop too, as in the app: an import's batches wake it rather than wait for it.
+            await follower.StartAsync(CancellationToken.None);
         }
-        await ImportAsync(csvPath, database, index, Path.GetDirectoryName(databaseFile)!, time);
-    }
-
-    private static async Task RunAsync(string csvPath, IDbContextFactory<PortalDbContext> database, string dataFolder)
-    {
-        var time = TimeProvider.System;
-        var index = new BlocklistIndex(time);
-        var follower = new DelistPortal.ChangeLog.ChangeLogFollower(database, [new ListingIndexFollower(database, index, time)],
-            Options.Create(new DelistPortal.ChangeLog.ChangeLogOptions()), NullLogger<DelistPortal.ChangeLog.ChangeLogFollower>.Instance);
-        await follower.LoadAsync();
-        // The portal's own commits wake the follower; here the follower's poll (50 ms) finds them, as another host's would.
-        await follower.StartAsync(CancellationToken.None);
-        Directory.CreateDirectory(dataFolder);
-        await ImportAsync(csvPath, database, index, dataFolder, time);
-        await follower.CatchUpAsync();
-        Console.WriteLine($"index after catching up: {index.Count:N0}");
-        await follower.StopAsync(CancellationToken.None);
-    }
-
-    private static async Task ImportAsync(string csvPath, IDbContextFactory<PortalDbContext> database, BlocklistIndex index, string dataFolder, TimeProvider time)
-    {
         var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), time, NullLogger<BlocklistService>.Instance);
 
         var total = Stopwatch.StartNew();
@@ -80,8 +54,14 @@ public static class ImportRun
         Console.WriteLine($"preview: {preview.RowCount:N0} rows, {preview.ErrorCount:N0} errors in {watch.Elapsed.TotalSeconds:F2} s");
         watch.Restart();
         // As the Import page runs it: staged in the data folder, then the background job.
-        var jobs = new ImportJobs(database, blocklist, time, Options.Create(new ImportOptions()),
-            Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = dataFolder }), NullLogger<ImportJobs>.Instance);
+        // IMPORT_BATCH_ROWS=10000: another batch size than the default, to compare.
+        var options = new ImportOptions();
+        if (int.TryParse(Environment.GetEnvironmentVariable("IMPORT_BATCH_ROWS"), out var batchRows))
+        {
+            options.BatchRows = batchRows;
+        }
+        var jobs = new ImportJobs(database, blocklist, time, Options.Create(options),
+            Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = Path.GetDirectoryName(databaseFile)! }), NullLogger<ImportJobs>.Instance);
         var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
         StagedImport staged;
@@ -97,6 +77,10 @@ public static class ImportRun
         await jobs.WhenIdleAsync();
         var job = await jobs.LatestAsync(admin);
         Console.WriteLine($"import job: {job!.State}, {job.Listed:N0} listed, {job.AlreadyListed:N0} already, {job.RefusedCount:N0} refused in {watch.Elapsed.TotalSeconds:F2} s, CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F2} s ({GC.CollectionCount(2) - gcBefore} gen-2 GCs)");
+        if (follower is not null)
+        {
+            await follower.StopAsync(CancellationToken.None);
+        }
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

@@ -2,20 +2,32 @@ using Microsoft.Playwright;
 
 namespace DelistPortal.EndToEnd.Support;
 
-/// <summary>The wizard as a sender sees it: by its labels and buttons.</summary>
-public sealed class DelistWizardPage(IPage page)
+/// <summary>The wizard as a sender sees it, in English or French: by its labels and buttons, named as the portal names them.</summary>
+public sealed class DelistWizardPage(IPage page, string culture = "en") : PortalPage(page, culture)
 {
-    public IPage Page => page;
+    public ILocator EmailAddress => FieldOf("Field_Email");
 
-    public ILocator EmailAddress => page.GetByLabel("Email address");
+    public ILocator IpAddress => FieldOf("Field_Ip");
 
-    public ILocator IpAddress => page.GetByLabel("IP address");
+    public ILocator SubmitButton => ButtonOf("Button_Submit");
 
-    public ILocator SubmitButton => page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true });
+    public ILocator ResendButton => ButtonOf("Button_Resend");
 
-    public ILocator DelistButton => page.GetByRole(AriaRole.Button, new() { Name = "Delist IP", Exact = true });
+    public ILocator DelistButton => ButtonOf("Button_Delist");
 
-    public ILocator Heading(string text) => page.GetByRole(AriaRole.Heading, new() { Name = text });
+    public ILocator PasteBounceButton => ButtonOf("Bounce_Toggle");
+
+    public ILocator BounceMessage => FieldOf("Bounce_Field");
+
+    public ILocator FindAddressButton => ButtonOf("Bounce_Find");
+
+    /// <summary>The button that takes an address found in the pasted bounce ("Use 192.0.2.14").</summary>
+    public ILocator UseAddressButton(string ip) => ButtonOf("Bounce_Use", ip);
+
+    public ILocator CheckEmailHeading => HeadingOf("CheckEmail_Heading");
+
+    /// <summary>A heading by its literal text (for texts with values the test knows, in English).</summary>
+    public ILocator Heading(string text) => Page.GetByRole(AriaRole.Heading, new() { Name = text });
 
     public async Task SubmitAsync(string email, string? ip = null)
     {
@@ -25,5 +37,16 @@ public sealed class DelistWizardPage(IPage page)
             await IpAddress.FillAsync(ip);
         }
         await SubmitButton.ClickAsync();
+    }
+
+    /// <summary>Opens the bounce field, pastes <paramref name="bounce"/> and asks for the addresses in it.</summary>
+    public async Task PasteBounceAsync(string bounce)
+    {
+        if (!await BounceMessage.IsVisibleAsync())
+        {
+            await PasteBounceButton.ClickAsync();
+        }
+        await BounceMessage.FillAsync(bounce);
+        await FindAddressButton.ClickAsync();
     }
 }

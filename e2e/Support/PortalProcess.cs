@@ -9,7 +9,9 @@ namespace DelistPortal.EndToEnd.Support;
 /// and start it again on the same data folder and port — or start several on one database, with their own roles
 /// and their own DNSBL port (<paramref name="dnsblPort"/>; 0 lets the system choose).
 /// </summary>
-public sealed class PortalProcess(string dataFolder, int port, int smtpPort, string roles = "web,dnsbl,worker", int dnsblPort = 0) : IAsyncDisposable
+/// <param name="settings">More configuration, as command-line pairs ("--Section:Key", "value").</param>
+public sealed class PortalProcess(string dataFolder, int port, int smtpPort, string roles = "web,dnsbl,worker", int dnsblPort = 0,
+    IReadOnlyList<string>? settings = null) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
@@ -40,7 +42,7 @@ public sealed class PortalProcess(string dataFolder, int port, int smtpPort, str
                      "--Mail:Smtp:Host", "127.0.0.1", "--Mail:Smtp:Port", smtpPort.ToString(CultureInfo.InvariantCulture),
                      "--Mail:Smtp:Security", "None", "--Dnsbl:Port", dnsblPort.ToString(CultureInfo.InvariantCulture),
                      "--Portal:Roles", roles,
-                 })
+                 }.Concat(settings ?? []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -30,7 +30,7 @@ public sealed class ImportPageTests : AdminComponentTest
         }
         var reopened = Render<DelistPortal.Components.Pages.Admin.Import>();
         await reopened.WaitForAssertionAsync(() => Assert.Contains(
-            "Import of listings.csv finished: 3,000 listed, 0 already listed (skipped), 0 refused.", reopened.Find("[data-testid=import-job]").TextContent));
+            "Import of listings.csv finished: 3,000 listed, 0 already listed (skipped), 0 with errors left out (as the check showed), 0 refused by the listing policy.", reopened.Find("[data-testid=import-job]").TextContent));
         Assert.Empty(Directory.GetFiles(Path.Combine(Harness.Database.Folder, "imports")));
     }
 
@@ -110,16 +110,17 @@ public sealed class ImportPageTests : AdminComponentTest
         await ImportButton(page, "Import 2 rows")!.ClickAsync(new MouseEventArgs());
         await Jobs.WhenIdleAsync();
 
-        // The rows the preview refused are left out; "refused" counts the rows the listing policy refuses while importing.
+        // The two rows the check found wrong are left out, and the summary says so rather than "0 refused".
         await page.WaitForAssertionAsync(() => Assert.Contains(
-            "Import of listings.csv finished: 2 listed, 0 already listed (skipped), 0 refused.", page.Find("[data-testid=import-job]").TextContent));
+            "Import of listings.csv finished: 2 listed, 0 already listed (skipped), 2 with errors left out (as the check showed), 0 refused by the listing policy.",
+            page.Find("[data-testid=import-job]").TextContent));
         Assert.Empty(page.FindAll("[aria-label='Preview of the import']"));
         Assert.True(await Harness.IsListedAsync("198.51.100.99"));
         Assert.True(await Harness.IsListedAsync("203.0.113.7"));
         Assert.False(await Harness.IsListedAsync("203.0.113.8"));
         await using var db = Harness.Database.CreateDbContext();
         var job = await db.ImportJobs.SingleAsync();
-        Assert.Equal((ImportJobState.Finished, "alice", 2), (job.State, job.StartedBy, job.Listed));
+        Assert.Equal((ImportJobState.Finished, "alice", 2, 2, 0), (job.State, job.StartedBy, job.Listed, job.Invalid, job.Refused));
     }
 
     [Fact]

@@ -128,6 +128,9 @@ namespace DelistPortal.Data.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Invalid")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -386,11 +389,11 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ActorKind", "At");
-
                     b.HasIndex("At");
 
                     b.HasIndex("ListingId");
+
+                    b.HasIndex("ActorKind", "At");
 
                     b.HasIndex("Kind", "At");
 

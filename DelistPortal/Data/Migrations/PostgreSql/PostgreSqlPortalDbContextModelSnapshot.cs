@@ -137,6 +137,9 @@ namespace DelistPortal.Data.Migrations.PostgreSql
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Invalid")
+                        .HasColumnType("integer");
+
                     b.Property<long>("LeaseExpiresAt")
                         .HasColumnType("bigint");
 
