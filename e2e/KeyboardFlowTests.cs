@@ -100,11 +100,12 @@ public sealed class KeyboardFlowTests(PortalUnderTest portal) : IClassFixture<Po
         await Expect(second.GetByRole(AriaRole.Heading, new() { Name = "This link has already been used" })).ToBeFocusedAsync();
     }
 
-    [Fact]
-    public async Task FocusMovesToTheDecisionAfterApprove()
+    [Theory]
+    [InlineData("Approve and delist", "203.0.113.231", "Approved: 203.0.113.231")]
+    [InlineData("Deny", "203.0.113.232", "Denied: 203.0.113.232")]
+    public async Task FocusMovesToTheDecisionAfterApproveOrDeny(string button, string ip, string decided)
     {
-        const string ip = "203.0.113.231";
-        const string email = "postmaster@approve-focus.example";
+        var email = $"postmaster@{button.Split(' ')[0].ToLowerInvariant()}-focus.example";
         await ListAsync(ip, selfService: false);
         await portal.AddAccountAsync("kay", "a long passphrase for the keyboard test", AdminRoles.Admin);
         var submitted = await portal.Portal.Services.SubmitSolvedAsync(email, ip, "198.51.100.250");
@@ -120,11 +121,13 @@ public sealed class KeyboardFlowTests(PortalUnderTest portal) : IClassFixture<Po
         await admin.OpenAsync(portal.RootUri, "/admin/requests");
 
         await admin.GridRows.Filter(new() { HasText = ip }).GetByRole(AriaRole.Button).First.ClickAsync();
-        await admin.Button("Approve and delist").FocusAsync();
+        // A denial says why (an approval may too).
+        await admin.Page.GetByLabel("Message to the sender").FillAsync("The traffic from this address still reaches our traps.");
+        await admin.Button(button).FocusAsync();
         await admin.Page.Keyboard.PressAsync("Enter");
 
         var decision = admin.Page.GetByTestId("review-decision");
-        await Expect(decision).ToContainTextAsync($"Approved: {ip}");
+        await Expect(decision).ToContainTextAsync(decided);
         await Expect(decision).ToBeFocusedAsync();
     }
 
