@@ -112,6 +112,31 @@ public class ListingPagingTests : IAsyncLifetime
         Assert.Equal(new GridTotal(_all.Count, Exact: true), await Service.CountAsync(Principals.Viewer(), filter));
     }
 
+    [Theory]
+    [InlineData("198.51.12.77")]
+    [InlineData("203.0.113.31")]
+    [InlineData("192.0.2.1")]
+    public async Task AJumpShowsTheViewFromTheWidestListingThatHoldsTheAddressAndCountsTheRowsBeforeIt(string address)
+    {
+        var network = IpNetwork.Single(IPAddress.Parse(address));
+        foreach (var (status, reason) in new (ListingStatus?, ListingReason?)[] { (null, null), (ListingStatus.Active, null), (ListingStatus.Active, ListingReason.Spam) })
+        {
+            var view = new ListingFilter { Status = status, Reason = reason, SortBy = ListingSortColumn.Network, Descending = false };
+            var rows = Expected(view).Select(id => _all.Single(l => l.Id == id)).ToList();
+            // The widest listing of the view that holds the address starts first; with none, where the address would sort.
+            var start = rows.Where(l => string.CompareOrdinal(l.RangeStart, network.StartKey) <= 0 && string.CompareOrdinal(l.RangeEnd, network.EndKey) >= 0)
+                .Select(l => l.RangeStart).DefaultIfEmpty(network.StartKey).Min(StringComparer.Ordinal)!;
+            var before = rows.Count(l => string.CompareOrdinal(l.RangeStart, start) < 0);
+            var because = $"{address}, status {status}, reason {reason}";
+
+            var jump = await Service.JumpAsync(Principals.Viewer(), view with { Search = address }, network, PageSize);
+
+            Assert.True(before < rows.Count, because);
+            Assert.Equal(rows.Skip(before).Take(PageSize).Select(l => l.Id), jump.Page.Items.Select(l => l.Id));
+            Assert.Equal(before, await Service.CountRowsBeforeAsync(Principals.Viewer(), jump));
+        }
+    }
+
     private async Task<List<int>> ForwardsAsync(ListingFilter filter)
     {
         var seen = new List<int>();

@@ -113,9 +113,10 @@ public partial class Listings : IDisposable
         {
             // Left the page, or jumped again.
         }
-        catch (Exception ex) when (ex is not AdminAccessDeniedException)
+        catch (Exception)
         {
-            // The rows are shown; only their numbers are missing. Said the way any failed load is.
+            // The rows are shown; only their numbers are missing. Said the way any failed load is (a lost role is
+            // dealt with by the page's own sign-in check, not here: this task is not awaited).
             await InvokeAsync(() =>
             {
                 _error = L["Admin_LoadFailed"];
