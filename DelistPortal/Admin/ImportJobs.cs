@@ -303,11 +303,8 @@ public sealed class ImportJobs(
         finally
         {
             TryDelete(running.File);
-            // The import's connection (and its page cache) is closed by now: give its memory back to the OS. The
-            // batches' rows and JSON (tens of MB each, much of it on the large-object heap) are garbage too; an
-            // aggressive collection, once per import, compacts and decommits what the GC would otherwise keep for reuse.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            NativeMemory.Trim();
+            // The import's connection (and its page cache) is closed by now, and its batches' rows and JSON are garbage.
+            NativeMemory.ReleaseAfterLargeWork();
             lock (_lock)
             {
                 _running = null;

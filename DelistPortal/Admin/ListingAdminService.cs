@@ -57,17 +57,13 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await db.Database.OpenConnectionAsync(cancellationToken);
-            if (db.Database.GetDbConnection() is not SqliteConnection connection)
-            {
-                // Npgsql cancels a running command by itself when the token fires.
-                return await ScalarAsync(db, ListingGridQuery.RowsBefore(jump.View, jump.Start), cancellationToken);
-            }
+            // Npgsql cancels a running command by itself when the token fires; SQLite needs to be interrupted.
+            await using var interrupt = db.Database.GetDbConnection() is SqliteConnection sqlite
+                ? cancellationToken.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), sqlite)
+                : default;
             try
             {
-                await using (cancellationToken.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), connection))
-                {
-                    return await ScalarAsync(db, ListingGridQuery.RowsBefore(jump.View, jump.Start), cancellationToken);
-                }
+                return await ScalarAsync(db, ListingGridQuery.RowsBefore(jump.View, jump.Start), cancellationToken);
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT && cancellationToken.IsCancellationRequested)
             {

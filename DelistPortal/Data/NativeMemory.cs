@@ -9,6 +9,18 @@ namespace DelistPortal.Data;
 /// </summary>
 internal static class NativeMemory
 {
+    /// <summary>
+    /// After a large piece of work whose data is garbage now (an import's batches, a snapshot's rows: tens of MB, much
+    /// of it on the large-object heap): one aggressive, compacting collection decommits what the GC would otherwise keep
+    /// for reuse, then <see cref="Trim"/>. It pauses the process briefly; call it once per such piece of work, from a
+    /// frame that no longer holds its data.
+    /// </summary>
+    public static void ReleaseAfterLargeWork()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        Trim();
+    }
+
     /// <summary>Returns freed native memory to the OS where the C library can (glibc's malloc_trim); otherwise does nothing.</summary>
     public static void Trim()
     {

@@ -30,23 +30,10 @@ public sealed class IndexSnapshotWriter(
         var started = time.GetTimestamp();
         var load = await listings.ReadActiveAsync(cancellationToken);
         await snapshots.WriteAsync(last, load, cancellationToken);
-        var count = load.Count;
         _written = last.Position;
         logger.LogInformation("Wrote the index snapshot at position {Position} ({Count} entries) in {Elapsed:0} ms",
-            last.Position, count, time.GetElapsedTime(started).TotalMilliseconds);
+            last.Position, load.Count, time.GetElapsedTime(started).TotalMilliseconds);
         return true;
-    }
-
-    /// <summary>
-    /// After a write, the read's rows (tens of MB at a million listings, on the large-object heap) and SQLite's page
-    /// cache are garbage; left to themselves, the GC and glibc keep them resident, and the portal's steady memory grew by
-    /// about 40 MB after each snapshot. Called by the loop, once <see cref="WriteAsync"/> has returned and nothing of it
-    /// is on the stack any more.
-    /// </summary>
-    private static void ReleaseMemory()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        NativeMemory.Trim();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,7 +52,9 @@ public sealed class IndexSnapshotWriter(
                 await Task.Delay(delay, time, stoppingToken);
                 if (await WriteAsync(stoppingToken))
                 {
-                    ReleaseMemory();
+                    // The read's rows and SQLite's page cache: without this the portal's steady memory grew by about
+                    // 40 MB after each snapshot. Here, once WriteAsync has returned and nothing of it is on the stack.
+                    NativeMemory.ReleaseAfterLargeWork();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
