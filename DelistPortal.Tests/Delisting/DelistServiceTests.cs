@@ -276,6 +276,32 @@ public class DelistServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheOutboxHandsSeveralMailsToASlowMailServerAtOnce()
+    {
+        string[] addresses = ["203.0.113.7", "203.0.113.8", "203.0.113.9", "203.0.113.10"];
+        foreach (var address in addresses)
+        {
+            await _harness.ListAsync(address);
+            await _harness.SubmitAsync($"postmaster@{address}.example", address, null);
+        }
+        var slowServer = new TaskCompletionSource();
+        _harness.Mail.Holding = slowServer.Task;
+
+        var delivering = _harness.DeliverMailAsync();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (_harness.Mail.InFlight < addresses.Length && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10);
+        }
+        var atOnce = _harness.Mail.InFlight;
+        slowServer.SetResult();
+        await delivering;
+
+        Assert.Equal(addresses.Length, atOnce);
+        Assert.Equal(addresses.Length, _harness.Mail.Sent.Count);
+    }
+
+    [Fact]
     public async Task AfterTheLastRetryTheMailIsGivenUpAndNoLongerTried()
     {
         await _harness.ListAsync("203.0.113.7");

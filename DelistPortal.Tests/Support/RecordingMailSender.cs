@@ -10,18 +10,37 @@ public sealed class RecordingMailSender : IMailSender
 
     public IReadOnlyList<MimeMessage> Sent => _sent;
 
+    private int _inFlight;
+
     public bool ServerDown { get; set; }
 
-    public Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    /// <summary>While set, each delivery waits for it: a slow mail server, to see how many mails arrive at once.</summary>
+    public Task? Holding { get; set; }
+
+    /// <summary>Deliveries started and not yet finished.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         if (ServerDown)
         {
             throw new MailDeliveryException("The test mail server is down.");
         }
-        lock (_sent)
+        Interlocked.Increment(ref _inFlight);
+        try
         {
-            _sent.Add(message);
+            if (Holding is { } holding)
+            {
+                await holding.WaitAsync(cancellationToken);
+            }
+            lock (_sent)
+            {
+                _sent.Add(message);
+            }
         }
-        return Task.CompletedTask;
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 }

@@ -21,6 +21,10 @@ public sealed class OutboxOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>How many mails one process hands to the mail server at once (each over its own connection).</summary>
+    [Range(1, 32)]
+    public int Concurrency { get; set; } = 4;
+
     /// <summary>Mail due for longer than this makes /health/ready report the outbox as degraded.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan BacklogWarning { get; set; } = TimeSpan.FromMinutes(5);
