@@ -1,3 +1,4 @@
+using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -19,9 +20,21 @@ public sealed class PostgreSqlPortalDbContext(DbContextOptions<PortalDbContext> 
     }
 }
 
-/// <summary>For <c>dotnet ef migrations add Name --context PostgreSqlPortalDbContext --output-dir Data/Migrations/PostgreSql</c>: no server needed.</summary>
-internal sealed class PostgreSqlPortalDbContextDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlPortalDbContext>
+/// <summary>
+/// The contexts of <c>dotnet ef</c> (no server needed): SQLite's on the configured file, PostgreSQL's for
+/// <c>--context PostgreSqlPortalDbContext --output-dir Data/Migrations/PostgreSql</c>. One class for both: the factory
+/// interface is covariant and EF takes the first class that matches, so a PostgreSQL-only factory answered
+/// <c>--context PortalDbContext</c> too, and that command wrote a PostgreSQL migration.
+/// </summary>
+internal sealed class PortalDbContextDesignTimeFactory : IDesignTimeDbContextFactory<PortalDbContext>, IDesignTimeDbContextFactory<PostgreSqlPortalDbContext>
 {
+    PortalDbContext IDesignTimeDbContextFactory<PortalDbContext>.CreateDbContext(string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile("appsettings.json", optional: true).AddCommandLine(args).Build();
+        var portal = configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new();
+        return new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(DatabaseConnection.ConnectionString(configuration, portal)).Options);
+    }
+
     public PostgreSqlPortalDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql("Host=localhost;Database=delistportal").Options);
 }

@@ -1,0 +1,44 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Data;
+
+public static class DatabaseMigration
+{
+    /// <summary>
+    /// Creates the data folder (SQLite) or the database (PostgreSQL), applies migrations, turns on WAL and runs
+    /// <paramref name="seed"/> — one process at a time (<see cref="StartupLock"/>, <see cref="PostgreSqlStartupLock"/>),
+    /// so processes that start together never seed twice.
+    /// </summary>
+    public static async Task MigrateAndSeedAsync(this PortalDbContext db, Func<PortalDbContext, CancellationToken, Task> seed, ILogger logger,
+        CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await using var startupLock = await PostgreSqlStartupLock.AcquireAsync(db, logger, cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+            await seed(db, cancellationToken);
+        }
+        else
+        {
+            using var startupLock = await LockDatabaseFileAsync(db, logger, cancellationToken);
+            // WAL lets the lookups read while a delist writes; the setting is stored in the file.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+            await seed(db, cancellationToken);
+        }
+    }
+
+    private static async Task<StartupLock?> LockDatabaseFileAsync(PortalDbContext db, ILogger logger, CancellationToken cancellationToken)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        if (dataSource is not { Length: > 0 } || dataSource == ":memory:" || Path.GetDirectoryName(Path.GetFullPath(dataSource)) is not { } folder)
+        {
+            return null;
+        }
+        Directory.CreateDirectory(folder);
+        logger.LogInformation("Database: {File}", Path.GetFullPath(dataSource));
+        return await StartupLock.AcquireAsync(Path.GetFullPath(dataSource), logger, cancellationToken);
+    }
+}
