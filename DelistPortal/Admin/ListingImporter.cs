@@ -250,41 +250,82 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             yield break;
         }
         var columns = header.Select((name, index) => (name, index)).GroupBy(c => c.name).ToDictionary(g => g.Key, g => g.First().index);
+        // The rows are checked a chunk at a time on another thread while the next chunk is read: the check (addresses,
+        // times, names) is most of a row's cost, and it overlaps the reading on the second core. The order is the file's.
         var count = 0;
-        while (true)
+        var chunk = new List<(int Line, IReadOnlyList<string> Record)>(ChunkRows);
+        Task<ImportRecord[]>? checking = null;
+        ImportError? end = null;
+        while (end is null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             IReadOnlyList<string>? record;
-            string? malformed = null;
             try
             {
                 record = await reader.ReadAsync();
             }
             catch (FormatException)
             {
-                record = null;
-                malformed = "";
-            }
-            if (malformed is not null)
-            {
-                yield return new ImportRecord(null, new ImportError(reader.RecordLine, ImportErrorKind.Malformed, null));
-                yield break;
+                end = new ImportError(reader.RecordLine, ImportErrorKind.Malformed, null);
+                break;
             }
             if (record is null)
             {
-                yield break;
+                break;
             }
             var line = reader.RecordLine;
             if (count++ >= MaxRows)
             {
-                yield return new ImportRecord(null, new ImportError(line, ImportErrorKind.TooManyRows, MaxRows.ToString(CultureInfo.InvariantCulture)));
-                yield break;
+                end = new ImportError(line, ImportErrorKind.TooManyRows, MaxRows.ToString(CultureInfo.InvariantCulture));
+                break;
             }
+            chunk.Add((line, record));
+            if (chunk.Count == ChunkRows)
+            {
+                if (checking is not null)
+                {
+                    foreach (var checkedRecord in await checking)
+                    {
+                        yield return checkedRecord;
+                    }
+                }
+                var full = chunk;
+                checking = Task.Run(() => Check(full, columns, now), cancellationToken);
+                chunk = new List<(int, IReadOnlyList<string>)>(ChunkRows);
+            }
+        }
+        if (checking is not null)
+        {
+            foreach (var checkedRecord in await checking)
+            {
+                yield return checkedRecord;
+            }
+        }
+        foreach (var checkedRecord in Check(chunk, columns, now))
+        {
+            yield return checkedRecord;
+        }
+        if (end is not null)
+        {
+            yield return new ImportRecord(null, end);
+        }
+    }
+
+    /// <summary>Rows read from the file and checked per chunk (see <see cref="ReadAsync"/>).</summary>
+    private const int ChunkRows = 2_000;
+
+    private static ImportRecord[] Check(List<(int Line, IReadOnlyList<string> Record)> chunk, Dictionary<string, int> columns, DateTimeOffset now)
+    {
+        var checkedRecords = new ImportRecord[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var (line, record) = chunk[i];
             string? Field(string name) =>
                 columns.TryGetValue(name, out var index) && index < record.Count && record[index].Trim() is { Length: > 0 } value ? value : null;
             var (draft, error) = ParseRow(Field, now);
-            yield return draft is not null ? new ImportRecord(new ImportRow(line, draft), null) : new ImportRecord(null, error! with { Line = line });
+            checkedRecords[i] = draft is not null ? new ImportRecord(new ImportRow(line, draft), null) : new ImportRecord(null, error! with { Line = line });
         }
+        return checkedRecords;
     }
 
     /// <summary>The row as a draft, or the first thing wrong with it.</summary>
