@@ -68,8 +68,9 @@ internal sealed class NetworkOrderedRows : IDisposable
         using var reader = new BinaryReader(_view, System.Text.Encoding.UTF8, leaveOpen: true);
         for (var first = 0; first < _entries.Count; first += size)
         {
-            var batch = new List<ImportRow>(Math.Min(size, _entries.Count - first));
-            for (var i = first; i < first + batch.Capacity; i++)
+            var count = Math.Min(size, _entries.Count - first);
+            var batch = new List<ImportRow>(count);
+            for (var i = first; i < first + count; i++)
             {
                 _view.Position = _entries[i].Offset;
                 batch.Add(Read(reader));
