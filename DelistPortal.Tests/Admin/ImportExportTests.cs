@@ -62,6 +62,29 @@ public sealed class ImportExportTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCheckKeepsTheFilesOrderAcrossChunksAndEndsAtAnUnclosedQuote()
+    {
+        var lines = new StringBuilder("network,reason,detail\n");
+        for (var i = 0; i < 4_500; i++)
+        {
+            // Every 1,000th row has an unknown reason.
+            lines.Append($"2001:db8:{i:x}::/48,{(i % 1000 == 999 ? "Chocolate" : "Spam")},row {i}\n");
+        }
+        lines.Append("2001:db8:ffff::/48,Spam,\"never closed\n");
+
+        var records = new List<ImportRecord>();
+        await foreach (var record in ListingImporter.ReadAsync(Csv(lines.ToString()), DelistingHarness.Start, CancellationToken.None))
+        {
+            records.Add(record);
+        }
+
+        Assert.Equal(Enumerable.Range(2, 4_501), records.Select(r => r.Row?.Line ?? r.Error!.Line));
+        Assert.Equal([1_001, 2_001, 3_001, 4_001], records.Where(r => r.Error?.Kind == ImportErrorKind.UnknownReason).Select(r => r.Error!.Line));
+        Assert.Equal(ImportErrorKind.Malformed, records[^1].Error!.Kind);
+        Assert.Equal("row 4499", records[^2].Row!.Draft.Detail);
+    }
+
+    [Fact]
     public async Task ImportListsTheRowsInBatchesSkipsActiveOnesAndReportsProgress()
     {
         await _harness.ListAsync("203.0.113.7");
@@ -75,7 +98,8 @@ public sealed class ImportExportTests : IDisposable
         var result = await Importer.ImportAsync(Principals.Admin("alice"), Csv(lines.ToString()), new SynchronousProgress(reports.Add), null, batchSize: 10_000);
 
         Assert.Equal((12_000, 1, 0), (result.Listed, result.AlreadyListed, result.RefusedCount));
-        Assert.Equal([10_000, 12_001], reports.Select(r => r.Done));
+        // The first report comes while the file is read (10,000 rows checked, none written yet).
+        Assert.Equal([0, 10_000, 12_001], reports.Select(r => r.Done));
         await using var db = _harness.Database.CreateDbContext();
         Assert.Equal(12_001, await db.Listings.CountAsync());
         Assert.Equal(12_000, await db.ListingEvents.CountAsync(e => e.ActorName == "alice" && e.Kind == ListingEventKind.Listed));

@@ -132,6 +132,7 @@ public class ImportJobsTests : IAsyncLifetime
         var process = Process(gated: true);
         await process.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(process, 12_000), 12_000, null);
         var started = _harness.Clock.GetUtcNow();
+        await WaitUntilHeldAsync(process);
 
         _harness.Clock.Advance(TimeSpan.FromSeconds(30));
         process.Gate.SetResult();
@@ -154,6 +155,8 @@ public class ImportJobsTests : IAsyncLifetime
             // Another process found the lease run out and took over (as if this one had hung).
             await db.ImportJobs.ExecuteUpdateAsync(set => set.SetProperty(j => j.Owner, "another process"));
         }
+        // The file has been read and checked (its heartbeats, if any, were before the clock moved).
+        await WaitUntilHeldAsync(process);
 
         _harness.Clock.Advance(TimeSpan.FromSeconds(30));
         process.Gate.SetResult();
@@ -196,6 +199,16 @@ public class ImportJobsTests : IAsyncLifetime
     private const int BatchRows = 10_000;
 
     private const int ImportListedFirstBatchOnly = BatchRows;
+
+    /// <summary>Waits until the import has read its file and its first batch waits at the gate.</summary>
+    private static async Task WaitUntilHeldAsync(ImportProcess process)
+    {
+        for (var waited = 0; process.Held.Held == 0 && waited < 200; waited++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, process.Held.Held);
+    }
 
     private static async Task<StagedImport> StageAsync(ImportProcess process, int rows, int offset = 0)
     {

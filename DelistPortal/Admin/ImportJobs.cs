@@ -202,7 +202,8 @@ public sealed class ImportJobs(
         {
             if (Directory.Exists(StagingFolder))
             {
-                foreach (var file in Directory.EnumerateFiles(StagingFolder, "*.csv"))
+                // *.rows: an import's checked rows in network order (NetworkOrderedRows), left by a process that died.
+                foreach (var file in Directory.EnumerateFiles(StagingFolder, "*.csv").Concat(Directory.EnumerateFiles(StagingFolder, "*.rows")))
                 {
                     if (File.GetLastWriteTimeUtc(file) < time.GetUtcNow().UtcDateTime.AddDays(-1))
                     {
@@ -279,7 +280,8 @@ public sealed class ImportJobs(
                     cancellationToken.ThrowIfCancellationRequested();
                 }
             }
-            var result = await ListingImporter.ImportFileAsync(blocklist, file, job.StartedAt, job.TotalRows, running.Actor, running.ClientAddress, connection, AfterBatchAsync, cancel.Token, Options.BatchRows);
+            var result = await ListingImporter.ImportFileAsync(blocklist, file, job.StartedAt, job.TotalRows, running.Actor, running.ClientAddress, connection, AfterBatchAsync, cancel.Token, Options.BatchRows,
+                StagingFolder);
             running.Finish(result);
             await RecordEndAsync(running, ImportJobState.Finished, null);
             await CheckpointAsync(connection);

@@ -117,41 +117,49 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     }
 
     /// <summary>
-    /// Lists the file's valid rows in batches of <paramref name="batchSize"/>: the next batch is read and checked while
-    /// the database writes the current one (two cores, two stages). Rows the preview refused are skipped here. Their
-    /// text is put in the full-text index at the end, in one pass (docs/decisions/011).
+    /// Lists the file's valid rows in batches of <paramref name="batchSize"/>, in network order: the whole file is read
+    /// and checked first (its valid rows kept in a work file, <see cref="NetworkOrderedRows"/>), then written sorted by
+    /// network, the next batch read while the database writes the current one. The outcome is the file order's: the
+    /// first row of a network in the file is the one listed, and the refused rows named are the file's first ones. Rows
+    /// the preview refused are skipped here. Their text is put in the full-text index at the end, in one pass
+    /// (docs/decisions/011).
     /// </summary>
     /// <param name="totalRows">The file's valid rows, for progress; 0 when unknown.</param>
     /// <param name="connection">An open connection to write on (the import job's, with a larger page cache), or null.</param>
-    /// <param name="afterBatch">Awaited after each batch, before the next one is written (progress, a job's heartbeat).</param>
+    /// <param name="afterBatch">
+    /// Awaited after each batch, before the next one is written (progress, a job's heartbeat); while the file is read,
+    /// after every <paramref name="batchSize"/> rows read, with nothing done yet.
+    /// </param>
+    /// <param name="workFolder">Where the checked rows wait for their turn (the data folder's imports/); the system's temporary folder when null.</param>
     internal static async Task<ImportResult> ImportFileAsync(BlocklistService blocklist, Stream csv, DateTimeOffset now, int totalRows, Actor actor,
         string? clientAddress, System.Data.Common.DbConnection? connection, Func<ImportProgress, CancellationToken, Task>? afterBatch, CancellationToken cancellationToken,
-        int batchSize = BatchSize)
+        int batchSize = BatchSize, string? workFolder = null)
     {
-        var batches = System.Threading.Channels.Channel.CreateBounded<List<ImportRow>>(1);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var rows = new NetworkOrderedRows(workFolder ?? Path.GetTempPath(), totalRows);
         // Rows with errors are skipped here, but counted: the job's summary says how many of the file were left out.
         var invalid = 0;
+        await foreach (var record in ReadAsync(csv, now, cancellationToken))
+        {
+            if (record.Row is not { } row)
+            {
+                invalid++;
+                continue;
+            }
+            rows.Add(row);
+            if (rows.Count % batchSize == 0 && afterBatch is not null)
+            {
+                await afterBatch(new ImportProgress(0, totalRows, Invalid: invalid), cancellationToken);
+            }
+        }
+        rows.Sort();
+
+        var batches = System.Threading.Channels.Channel.CreateBounded<List<ImportRow>>(1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>
         {
             try
             {
-                var batch = new List<ImportRow>(batchSize);
-                await foreach (var record in ReadAsync(csv, now, stop.Token))
-                {
-                    if (record.Row is not { } row)
-                    {
-                        Interlocked.Increment(ref invalid);
-                        continue;
-                    }
-                    batch.Add(row);
-                    if (batch.Count == batchSize)
-                    {
-                        await batches.Writer.WriteAsync(batch, stop.Token);
-                        batch = new List<ImportRow>(batchSize);
-                    }
-                }
-                if (batch.Count > 0)
+                foreach (var batch in rows.Batches(batchSize))
                 {
                     await batches.Writer.WriteAsync(batch, stop.Token);
                 }
@@ -164,6 +172,8 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         }, stop.Token);
 
         var (listed, already, refusedCount, done) = (0, 0, 0, 0);
+        // The refused rows of the lowest lines (the file's first ones, as a file-order import names them), at most twice
+        // as many as are shown between trims.
         var refused = new List<ImportError>();
         try
         {
@@ -181,10 +191,12 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
                             already++;
                             break;
                         default:
-                            if (refusedCount++ < ShownErrors)
+                            refusedCount++;
+                            refused.Add(new ImportError(batch[i].Line, results[i].Error == ListingDraftError.ExpiryInThePast
+                                ? ImportErrorKind.ExpiryInThePast : ImportErrorKind.Malformed, batch[i].Draft.Network.ToString()));
+                            if (refused.Count >= 2 * ShownErrors)
                             {
-                                refused.Add(new ImportError(batch[i].Line, results[i].Error == ListingDraftError.ExpiryInThePast
-                                    ? ImportErrorKind.ExpiryInThePast : ImportErrorKind.Malformed, batch[i].Draft.Network.ToString()));
+                                KeepFirstLines(refused);
                             }
                             break;
                     }
@@ -192,7 +204,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
                 done += batch.Count;
                 if (afterBatch is not null)
                 {
-                    await afterBatch(new ImportProgress(done, Math.Max(done, totalRows), listed, already, refusedCount, Volatile.Read(ref invalid)), cancellationToken);
+                    await afterBatch(new ImportProgress(done, Math.Max(done, totalRows), listed, already, refusedCount, invalid), cancellationToken);
                 }
             }
         }
@@ -201,10 +213,20 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             await stop.CancelAsync();
             await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
+        KeepFirstLines(refused);
         // The rows' text goes into the full-text index now, in one pass (the import deferred it): an import ends when
         // text search finds all its rows. An import that stops early leaves them to the next import or start (ImportJobs).
         await blocklist.IndexPendingSearchAsync(connection, cancellationToken: cancellationToken);
-        return new ImportResult(listed, already, refusedCount, refused, Volatile.Read(ref invalid));
+        return new ImportResult(listed, already, refusedCount, refused, invalid);
+    }
+
+    private static void KeepFirstLines(List<ImportError> refused)
+    {
+        refused.Sort((a, b) => a.Line.CompareTo(b.Line));
+        if (refused.Count > ShownErrors)
+        {
+            refused.RemoveRange(ShownErrors, refused.Count - ShownErrors);
+        }
     }
 
     /// <summary>The file's records, one at a time: each valid row as a draft, each invalid one as an error naming its line.</summary>
@@ -228,41 +250,82 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             yield break;
         }
         var columns = header.Select((name, index) => (name, index)).GroupBy(c => c.name).ToDictionary(g => g.Key, g => g.First().index);
+        // The rows are checked a chunk at a time on another thread while the next chunk is read: the check (addresses,
+        // times, names) is most of a row's cost, and it overlaps the reading on the second core. The order is the file's.
         var count = 0;
-        while (true)
+        var chunk = new List<(int Line, IReadOnlyList<string> Record)>(ChunkRows);
+        Task<ImportRecord[]>? checking = null;
+        ImportError? end = null;
+        while (end is null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             IReadOnlyList<string>? record;
-            string? malformed = null;
             try
             {
                 record = await reader.ReadAsync();
             }
             catch (FormatException)
             {
-                record = null;
-                malformed = "";
-            }
-            if (malformed is not null)
-            {
-                yield return new ImportRecord(null, new ImportError(reader.RecordLine, ImportErrorKind.Malformed, null));
-                yield break;
+                end = new ImportError(reader.RecordLine, ImportErrorKind.Malformed, null);
+                break;
             }
             if (record is null)
             {
-                yield break;
+                break;
             }
             var line = reader.RecordLine;
             if (count++ >= MaxRows)
             {
-                yield return new ImportRecord(null, new ImportError(line, ImportErrorKind.TooManyRows, MaxRows.ToString(CultureInfo.InvariantCulture)));
-                yield break;
+                end = new ImportError(line, ImportErrorKind.TooManyRows, MaxRows.ToString(CultureInfo.InvariantCulture));
+                break;
             }
+            chunk.Add((line, record));
+            if (chunk.Count == ChunkRows)
+            {
+                if (checking is not null)
+                {
+                    foreach (var checkedRecord in await checking)
+                    {
+                        yield return checkedRecord;
+                    }
+                }
+                var full = chunk;
+                checking = Task.Run(() => Check(full, columns, now), cancellationToken);
+                chunk = new List<(int, IReadOnlyList<string>)>(ChunkRows);
+            }
+        }
+        if (checking is not null)
+        {
+            foreach (var checkedRecord in await checking)
+            {
+                yield return checkedRecord;
+            }
+        }
+        foreach (var checkedRecord in Check(chunk, columns, now))
+        {
+            yield return checkedRecord;
+        }
+        if (end is not null)
+        {
+            yield return new ImportRecord(null, end);
+        }
+    }
+
+    /// <summary>Rows read from the file and checked per chunk (see <see cref="ReadAsync"/>).</summary>
+    private const int ChunkRows = 2_000;
+
+    private static ImportRecord[] Check(List<(int Line, IReadOnlyList<string> Record)> chunk, Dictionary<string, int> columns, DateTimeOffset now)
+    {
+        var checkedRecords = new ImportRecord[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var (line, record) = chunk[i];
             string? Field(string name) =>
                 columns.TryGetValue(name, out var index) && index < record.Count && record[index].Trim() is { Length: > 0 } value ? value : null;
             var (draft, error) = ParseRow(Field, now);
-            yield return draft is not null ? new ImportRecord(new ImportRow(line, draft), null) : new ImportRecord(null, error! with { Line = line });
+            checkedRecords[i] = draft is not null ? new ImportRecord(new ImportRow(line, draft), null) : new ImportRecord(null, error! with { Line = line });
         }
+        return checkedRecords;
     }
 
     /// <summary>The row as a draft, or the first thing wrong with it.</summary>
