@@ -13,9 +13,13 @@ using Microsoft.Playwright;
 //       --csv /tmp/op-1m.csv --data /tmp/grid-bench [--tries 20] [--only "in the list"]
 //
 // The CSV comes from `DelistPortal.AdminBenchmarks csv PATH` (fixed seed). An existing data folder is reused (no import).
+// DELISTPORTAL_PUBLISHED=DIR runs the portal published there (the README's `dotnet publish ... -r linux-x64`, ReadyToRun)
+// instead of the build output, as an operator deploys it.
 var options = Options.Parse(args);
 var repository = FindRepository();
-var portalDll = Path.Combine(repository, "DelistPortal", "bin", "Release", "net10.0", "DelistPortal.dll");
+var portalDll = Environment.GetEnvironmentVariable("DELISTPORTAL_PUBLISHED") is { Length: > 0 } published
+    ? Path.Combine(published, "DelistPortal.dll")
+    : Path.Combine(repository, "DelistPortal", "bin", "Release", "net10.0", "DelistPortal.dll");
 if (!File.Exists(portalDll))
 {
     Console.Error.WriteLine($"Build the portal first: dotnet build -c Release DelistPortal ({portalDll} is missing)");
