@@ -1,4 +1,3 @@
-using DelistPortal.Data;
 using DelistPortal.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);

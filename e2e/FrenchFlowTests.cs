@@ -55,6 +55,8 @@ public sealed partial class FrenchFlowTests(PortalUnderTest portal) : IClassFixt
         // Later, with only the reference at hand: typed from the home page, as people type it.
         var home = new PortalPage(await portal.OpenAsync(context, "/"), "fr");
         await home.LinkOf("StatusFind_Link").ClickAsync();
+        await Expect(home.HeadingOf("StatusFind_Title")).ToBeVisibleAsync();
+        await home.UntilInteractiveAsync();
         await home.Page.GetByLabel(home.Text["StatusFind_Reference"]).FillAsync(reference.Replace("-", " ").ToLowerInvariant());
         await home.ButtonOf("StatusFind_Show").ClickAsync();
         await Expect(home.HeadingOf("Status_State_Delisted")).ToBeVisibleAsync();

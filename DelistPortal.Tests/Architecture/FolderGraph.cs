@@ -12,12 +12,18 @@ namespace DelistPortal.Tests.Architecture;
 /// namespace after "DelistPortal" (DelistPortal.Blocklist.Index → Blocklist), and a type uses every type of the
 /// assembly named in its base type, interfaces, fields, properties, method signatures, locals and method bodies (the
 /// tokens of the IL). What the compiler copies in (a const's value, a nameof) leaves no reference, so the
-/// <c>using DelistPortal.X</c> directives of the source files are added too.
+/// <c>using DelistPortal.X</c> directives of the source files are added too. The migrations (namespace
+/// DelistPortal.Data.Migrations, folder Data/Migrations) are a folder of their own, <see cref="Migrations"/>: generated
+/// code plus the raw SQL each feature owns for its tables (triggers, the search index), kept as the schema's history.
+/// Nothing uses them (EF finds them by reflection), so their uses of features make no cycle through Data.
 /// </summary>
 public sealed class FolderGraph
 {
     /// <summary>The folder of the types in the root namespace (Program): the composition root, like Hosting.</summary>
     public const string Root = "(root)";
+
+    /// <summary>The folder of the migrations, apart from the rest of Data.</summary>
+    public const string Migrations = "Data/Migrations";
 
     private static readonly Dictionary<short, OperandType> Operands = typeof(OpCodes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -49,6 +55,10 @@ public sealed class FolderGraph
         if (ns == "DelistPortal")
         {
             return Root;
+        }
+        if (ns == "DelistPortal.Data.Migrations" || ns.StartsWith("DelistPortal.Data.Migrations.", StringComparison.Ordinal))
+        {
+            return Migrations;
         }
         return ns.StartsWith("DelistPortal.", StringComparison.Ordinal) ? ns["DelistPortal.".Length..].Split('.')[0] : null;
     }
@@ -216,7 +226,7 @@ public sealed class FolderGraph
                 continue;
             }
             var parts = relative.Split(Path.DirectorySeparatorChar);
-            var from = parts.Length == 1 ? Root : parts[0];
+            var from = parts.Length == 1 ? Root : parts is ["Data", "Migrations", _, ..] ? Migrations : parts[0];
             foreach (var line in File.ReadLines(file))
             {
                 var text = line.Trim().TrimStart('@');

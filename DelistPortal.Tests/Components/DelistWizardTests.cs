@@ -57,6 +57,21 @@ public class DelistWizardTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task TheBrowserTitleFollowsTheStepOnceInteractive()
+    {
+        // The page around the wizard is static, so its <head> is not the wizard's to render: the title moves by script.
+        await Harness.ListAsync("203.0.113.7");
+        var wizard = RenderWizard();
+        Assert.Empty(JSInterop.Invocations["portalPage.setTitle"]);
+
+        await SubmitAsync(wizard, "postmaster@sender.example", "203.0.113.7");
+
+        wizard.WaitForAssertion(() => Assert.Equal(
+            "Check your email – Delist portal",
+            Assert.Single(JSInterop.Invocations["portalPage.setTitle"]).Arguments.Single()));
+    }
+
+    [Fact]
     public async Task AnUnlistedAddressGetsThePlainNotListedMessage()
     {
         await Harness.ListAsync("203.0.113.7");

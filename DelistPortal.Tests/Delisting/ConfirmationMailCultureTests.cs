@@ -1,3 +1,4 @@
+using DelistPortal.Delisting;
 using System.Globalization;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Delisting;
+using DelistPortal.Email;
 using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;

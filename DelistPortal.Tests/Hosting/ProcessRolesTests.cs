@@ -3,6 +3,7 @@ using DelistPortal.Api;
 using DelistPortal.Blocklist;
 using DelistPortal.Dnsbl;
 using DelistPortal.Email;
+using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;

@@ -1,3 +1,4 @@
+using DelistPortal.Portal;
 using System.Net;
 using System.Security.Claims;
 using DelistPortal.Admin;

@@ -1,3 +1,4 @@
+using DelistPortal.Email;
 using System.Globalization;
 using System.Net;
 using DelistPortal.Admin;

@@ -1,3 +1,4 @@
+using DelistPortal.Blocklist;
 using System.Net;
 using DelistPortal.Data;
 using DelistPortal.Delisting;

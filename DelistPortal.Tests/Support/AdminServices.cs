@@ -1,6 +1,7 @@
 using DelistPortal.Admin;
 using DelistPortal.Data;
 using DelistPortal.Dnsbl;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,3 +1,4 @@
+using DelistPortal.Portal;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;

@@ -1,5 +1,6 @@
 using DelistPortal.Data;
 using DelistPortal.Dnsbl;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,3 +1,4 @@
+using DelistPortal.Portal;
 using System.Security.Claims;
 using DelistPortal.Data;
 using Microsoft.AspNetCore.Identity;

@@ -1,3 +1,4 @@
+using DelistPortal.Email;
 using System.Security.Claims;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;

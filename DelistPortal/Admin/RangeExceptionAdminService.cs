@@ -1,3 +1,4 @@
+using DelistPortal.Delisting;
 using System.Security.Claims;
 using DelistPortal.Blocklist;
 using DelistPortal.Data;
@@ -23,7 +24,8 @@ public sealed class RangeExceptionAdminService(BlocklistService blocklist, IDbCo
             .Select(e => new
             {
                 Exception = e,
-                Reference = db.DelistRequests.Where(r => r.Id == e.DelistRequestId).Select(r => r.Reference).FirstOrDefault(),
+                // Set<T>(), not the DelistRequests extension property: an expression tree cannot hold an extension property.
+                Reference = db.Set<DelistRequest>().Where(r => r.Id == e.DelistRequestId).Select(r => r.Reference).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
         return rows

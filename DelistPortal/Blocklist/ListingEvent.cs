@@ -1,3 +1,4 @@
+using DelistPortal.Data;
 using DelistPortal.Portal;
 
 namespace DelistPortal.Blocklist;
@@ -24,7 +25,7 @@ public enum ListingEventKind
 /// One change to the blocklist. Append-only: the DbContext refuses to update or delete events, and the database
 /// has triggers that do the same for anyone writing SQL by hand.
 /// </summary>
-public class ListingEvent
+public class ListingEvent : IAppendOnly
 {
     public const int MaxReasonLength = 1000;
 
@@ -55,6 +56,8 @@ public class ListingEvent
     public Guid? DelistRequestId { get; set; }
 
     public Listing? Listing { get; set; }
+
+    string IAppendOnly.RewriteRefusal => "The blocklist history is append-only: events cannot be changed or deleted.";
 
     public static ListingEvent For(Listing listing, ListingEventKind kind, Actor actor, DateTimeOffset at, string? clientAddress, string? reason) => new()
     {

@@ -11,7 +11,7 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<PortalDbContext> dbFac
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await db.Listings.AnyAsync(cancellationToken);
+            await db.DataProtectionKeys.AnyAsync(cancellationToken);
             return HealthCheckResult.Healthy("The database answers.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,9 +1,4 @@
-using DelistPortal.Admin;
-using DelistPortal.Api;
-using DelistPortal.Blocklist;
-using DelistPortal.ChangeLog;
-using DelistPortal.Delisting;
-using DelistPortal.Email;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using System.Data.Common;
@@ -12,38 +7,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DelistPortal.Data;
 
-/// <summary>The portal's database: the blocklist, its history, delist requests, mail outbox, API keys, Data Protection keys and the admin accounts (Identity).</summary>
+/// <summary>
+/// The portal's database: what is the database's own (the admin accounts of Identity, the Data Protection keys, the
+/// conventions). Each feature declares its tables beside its entities: the sets as extension members on this type
+/// (<c>db.Listings</c> is <c>db.Set&lt;Listing&gt;()</c>) and the mapping as <see cref="IEntityTypeConfiguration{TEntity}"/>
+/// classes, found in the assembly; so this folder uses no feature.
+/// </summary>
 public class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<AdminUser>(options), IDataProtectionKeyContext
 {
     /// <summary>The keys that protect cookies, antiforgery tokens and circuit state: shared by every node, kept across restarts.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
-
-    public DbSet<Listing> Listings => Set<Listing>();
-
-    public DbSet<ListingEvent> ListingEvents => Set<ListingEvent>();
-
-    /// <summary>Addresses freed from range listings that stay listed for the rest (docs/decisions/008).</summary>
-    public DbSet<ListingException> ListingExceptions => Set<ListingException>();
-
-    /// <summary>Listings per status and reason, kept by triggers (<see cref="Data.ListingTallies"/>).</summary>
-    public DbSet<ListingTally> ListingTallies => Set<ListingTally>();
-
-    public DbSet<DelistRequest> DelistRequests => Set<DelistRequest>();
-
-    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
-
-    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
-    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
-
-    /// <summary>Every committed change, in commit order, for the processes that follow the database (written by triggers).</summary>
-    public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
-
-    public DbSet<ChangeLogHorizon> ChangeLogHorizon => Set<ChangeLogHorizon>();
-
-    public DbSet<AdminSetupToken> AdminSetupTokens => Set<AdminSetupToken>();
-
-    /// <summary>Proof-of-work solutions already used, until their challenge expires: each is taken once, by any process.</summary>
-    public DbSet<SpentProofOfWork> SpentProofsOfWork => Set<SpentProofOfWork>();
 
     /// <summary>True when a save failed on a unique index (two writers adding the same thing at once).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>
@@ -79,7 +52,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly, type => !IPostgreSqlConfiguration.Marks(type));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -92,9 +65,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : Identi
     /// <summary>History is append-only; the database's triggers say the same to anyone bypassing EF.</summary>
     private void RefuseHistoryRewrites()
     {
-        if (ChangeTracker.Entries<ListingEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        if (ChangeTracker.Entries<IAppendOnly>().FirstOrDefault(e => e.State is EntityState.Modified or EntityState.Deleted) is { } rewrite)
         {
-            throw new InvalidOperationException("The blocklist history is append-only: events cannot be changed or deleted.");
+            throw new InvalidOperationException(rewrite.Entity.RewriteRefusal);
         }
     }
 }

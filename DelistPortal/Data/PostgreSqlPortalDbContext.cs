@@ -1,5 +1,3 @@
-using DelistPortal.Blocklist;
-using DelistPortal.ChangeLog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -15,17 +13,9 @@ public sealed class PostgreSqlPortalDbContext(DbContextOptions<PortalDbContext> 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
-        // ADR 002: the hex address keys compare and sort bytewise only under the "C" collation (the database's default
-        // collation may be a locale's). Not fixed-length: character(n) compared with a text parameter is cast to text,
-        // which the index on it cannot serve.
-        foreach (var entity in new[] { typeof(Listing), typeof(ListingEvent), typeof(ListingException) })
-        {
-            foreach (var key in new[] { nameof(Listing.RangeStart), nameof(Listing.RangeEnd) })
-            {
-                modelBuilder.Entity(entity).Property(key).IsFixedLength(false).UseCollation("C");
-            }
-        }
-        modelBuilder.Entity<ChangeLogEntry>().Property(e => e.At).HasDefaultValueSql(ChangeLogTriggers.NowMillisecondsPostgreSql);
+        // PostgreSQL's differences live beside the features' entities (the "C" collation of the address keys, the
+        // database clock's default), applied after the common mapping as the SQLite context's are.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly, IPostgreSqlConfiguration.Marks);
     }
 }
 

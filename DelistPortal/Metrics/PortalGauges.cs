@@ -1,6 +1,7 @@
 using DelistPortal.Blocklist.Index;
 using DelistPortal.ChangeLog;
 using DelistPortal.Data;
+using DelistPortal.Email;
 using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 

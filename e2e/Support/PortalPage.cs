@@ -31,5 +31,8 @@ public class PortalPage(IPage page, string culture = "en")
     public ILocator FixedTextOf(string key) => page.GetByText(Text.FixedPart(key));
 
     /// <summary>The window title of a page whose own title is <paramref name="key"/> ("Check your email – Delist portal").</summary>
+    /// <summary>Waits until the page's circuit is up: after a link to an interactive page, typing earlier is lost.</summary>
+    public Task UntilInteractiveAsync() => page.Locator("[data-interactive='true']").WaitForAsync();
+
     public string TitleOf(string key, params object?[] args) => Text.Format("Title_Format", Text.Format(key, args), Text["App_Name"]);
 }

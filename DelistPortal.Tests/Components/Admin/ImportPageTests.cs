@@ -1,3 +1,4 @@
+using DelistPortal.Blocklist;
 using System.Text;
 using Bunit;
 using DelistPortal.Admin;

@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using DelistPortal.Admin;
+using DelistPortal.Blocklist;
 using DelistPortal.Components.Pages.Admin;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;

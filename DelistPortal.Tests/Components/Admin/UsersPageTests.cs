@@ -2,6 +2,7 @@ using AngleSharp.Dom;
 using Bunit;
 using DelistPortal.Admin;
 using DelistPortal.Components.Pages.Admin;
+using DelistPortal.Portal;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,3 +1,4 @@
+using DelistPortal.Blocklist;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable

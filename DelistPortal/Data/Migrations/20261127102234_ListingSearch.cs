@@ -12,7 +12,7 @@ namespace DelistPortal.Data.Migrations
         {
             if (migrationBuilder.IsSqlite())
             {
-                migrationBuilder.Sql(Data.ListingSearch.CreateSqlite);
+                migrationBuilder.Sql(Blocklist.ListingSearch.CreateSqlite);
             }
         }
 
@@ -21,7 +21,7 @@ namespace DelistPortal.Data.Migrations
         {
             if (migrationBuilder.IsSqlite())
             {
-                migrationBuilder.Sql(Data.ListingSearch.DropSqlite);
+                migrationBuilder.Sql(Blocklist.ListingSearch.DropSqlite);
             }
         }
     }

@@ -1,3 +1,4 @@
+using DelistPortal.ChangeLog;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable

@@ -74,7 +74,7 @@ namespace DelistPortal.Data.Migrations
 
             if (migrationBuilder.IsSqlite())
             {
-                migrationBuilder.Sql(Data.ListingTallies.CreateSqlite);
+                migrationBuilder.Sql(Blocklist.ListingTallies.CreateSqlite);
             }
         }
 
@@ -83,7 +83,7 @@ namespace DelistPortal.Data.Migrations
         {
             if (migrationBuilder.IsSqlite())
             {
-                migrationBuilder.Sql(Data.ListingTallies.DropSqlite);
+                migrationBuilder.Sql(Blocklist.ListingTallies.DropSqlite);
             }
 
             migrationBuilder.DropTable(

@@ -1,3 +1,4 @@
+using DelistPortal.ChangeLog;
 using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 

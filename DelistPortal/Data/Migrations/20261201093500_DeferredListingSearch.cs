@@ -6,7 +6,7 @@ namespace DelistPortal.Data.Migrations
 {
     /// <summary>
     /// An import's listings are put in the full-text index after the import, in one pass, instead of row by row
-    /// (<see cref="Data.ListingSearch.DeferSqlite"/>, docs/decisions/011). Tables outside the EF model, like the index itself.
+    /// (<see cref="Blocklist.ListingSearch.DeferSqlite"/>, docs/decisions/011). Tables outside the EF model, like the index itself.
     /// </summary>
     public partial class DeferredListingSearch : Migration
     {
@@ -15,7 +15,7 @@ namespace DelistPortal.Data.Migrations
         {
             if (migrationBuilder.IsSqlite())
             {
-                migrationBuilder.Sql(Data.ListingSearch.DeferSqlite);
+                migrationBuilder.Sql(Blocklist.ListingSearch.DeferSqlite);
             }
         }
 
@@ -24,7 +24,7 @@ namespace DelistPortal.Data.Migrations
         {
             if (migrationBuilder.IsSqlite())
             {
-                migrationBuilder.Sql(Data.ListingSearch.UndeferSqlite);
+                migrationBuilder.Sql(Blocklist.ListingSearch.UndeferSqlite);
             }
         }
     }

@@ -33,74 +33,7 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("AdminSetupTokens");
-                });
-
-            modelBuilder.Entity("DelistPortal.Admin.AdminUser", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("AccessFailedCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ConcurrencyStamp")
-                        .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Email")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("EmailConfirmed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("LockoutEnabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LockoutEnd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("NormalizedEmail")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NormalizedUserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PasswordHash")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PhoneNumber")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("PhoneNumberConfirmed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SecurityStamp")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("TwoFactorEnabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NormalizedEmail")
-                        .HasDatabaseName("EmailIndex");
-
-                    b.HasIndex("NormalizedUserName")
-                        .IsUnique()
-                        .HasDatabaseName("UserNameIndex");
-
-                    b.ToTable("AspNetUsers", (string)null);
+                    b.ToTable("AdminSetupTokens", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Admin.ImportJob", b =>
@@ -173,7 +106,7 @@ namespace DelistPortal.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"State\" = 'Running'");
 
-                    b.ToTable("ImportJobs");
+                    b.ToTable("ImportJobs", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Api.ApiKey", b =>
@@ -205,7 +138,7 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Blocklist.Listing", b =>
@@ -329,7 +262,7 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasIndex(new[] { "RangeStart", "RangeEnd" }, "IX_Listings_RangeStart_RangeEnd");
 
-                    b.ToTable("Listings");
+                    b.ToTable("Listings", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Blocklist.ListingEvent", b =>
@@ -399,7 +332,7 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasIndex("RangeStart", "RangeEnd");
 
-                    b.ToTable("ListingEvents");
+                    b.ToTable("ListingEvents", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Blocklist.ListingException", b =>
@@ -477,7 +410,42 @@ namespace DelistPortal.Data.Migrations
                         .HasDatabaseName("IX_ListingExceptions_ActiveNetwork")
                         .HasFilter("\"Status\" = 'Active'");
 
-                    b.ToTable("ListingExceptions");
+                    b.ToTable("ListingExceptions", (string)null);
+                });
+
+            modelBuilder.Entity("DelistPortal.Blocklist.ListingSearchRow", b =>
+                {
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ListingSearch");
+
+                    b.Property<int>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rowid");
+
+                    b.ToTable("ListingSearch", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
+            modelBuilder.Entity("DelistPortal.Blocklist.ListingTally", b =>
+                {
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Status", "Reason");
+
+                    b.ToTable("ListingTallies", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.ChangeLog.ChangeLogEntry", b =>
@@ -526,41 +494,6 @@ namespace DelistPortal.Data.Migrations
                             Id = 1,
                             PrunedThrough = 0L
                         });
-                });
-
-            modelBuilder.Entity("DelistPortal.Data.ListingSearchRow", b =>
-                {
-                    b.Property<string>("Query")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("ListingSearch");
-
-                    b.Property<int>("RowId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("rowid");
-
-                    b.ToTable("ListingSearch", null, t =>
-                        {
-                            t.ExcludeFromMigrations();
-                        });
-                });
-
-            modelBuilder.Entity("DelistPortal.Data.ListingTally", b =>
-                {
-                    b.Property<string>("Status")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Status", "Reason");
-
-                    b.ToTable("ListingTallies", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Delisting.DelistRequest", b =>
@@ -676,7 +609,7 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasIndex("TargetRange", "CreatedAt");
 
-                    b.ToTable("DelistRequests");
+                    b.ToTable("DelistRequests", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Delisting.SpentProofOfWork", b =>
@@ -747,7 +680,74 @@ namespace DelistPortal.Data.Migrations
 
                     b.HasIndex("SentAt", "GaveUpAt", "SupersededAt", "NextAttemptAt");
 
-                    b.ToTable("OutboxMessages");
+                    b.ToTable("OutboxMessages", (string)null);
+                });
+
+            modelBuilder.Entity("DelistPortal.Portal.AdminUser", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AccessFailedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LockoutEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockoutEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedUserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneNumber")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PhoneNumberConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TwoFactorEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedEmail")
+                        .HasDatabaseName("EmailIndex");
+
+                    b.HasIndex("NormalizedUserName")
+                        .IsUnique()
+                        .HasDatabaseName("UserNameIndex");
+
+                    b.ToTable("AspNetUsers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -928,7 +928,7 @@ namespace DelistPortal.Data.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -937,7 +937,7 @@ namespace DelistPortal.Data.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -952,7 +952,7 @@ namespace DelistPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -961,7 +961,7 @@ namespace DelistPortal.Data.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -1,4 +1,5 @@
 ﻿using System;
+using DelistPortal.ChangeLog;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -647,19 +648,19 @@ namespace DelistPortal.Data.Migrations.PostgreSql
                 column: "ExpiresAt");
 
             // What EF cannot express: the triggers and the text index, PostgreSQL's counterparts of the SQLite migrations'.
-            migrationBuilder.Sql(Data.HistoryTriggers.CreatePostgreSql);
-            migrationBuilder.Sql(Data.ListingTallies.CreatePostgreSql);
-            migrationBuilder.Sql(Data.ChangeLogTriggers.CreatePostgreSql);
-            migrationBuilder.Sql(Data.ListingSearch.CreatePostgreSql);
+            migrationBuilder.Sql(Blocklist.HistoryTriggers.CreatePostgreSql);
+            migrationBuilder.Sql(Blocklist.ListingTallies.CreatePostgreSql);
+            migrationBuilder.Sql(ChangeLogTriggers.CreatePostgreSql);
+            migrationBuilder.Sql(Blocklist.ListingSearch.CreatePostgreSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(Data.ListingSearch.DropPostgreSql);
-            migrationBuilder.Sql(Data.ChangeLogTriggers.DropPostgreSql);
-            migrationBuilder.Sql(Data.ListingTallies.DropPostgreSql);
-            migrationBuilder.Sql(Data.HistoryTriggers.DropPostgreSql);
+            migrationBuilder.Sql(Blocklist.ListingSearch.DropPostgreSql);
+            migrationBuilder.Sql(ChangeLogTriggers.DropPostgreSql);
+            migrationBuilder.Sql(Blocklist.ListingTallies.DropPostgreSql);
+            migrationBuilder.Sql(Blocklist.HistoryTriggers.DropPostgreSql);
 
             migrationBuilder.DropTable(
                 name: "AdminSetupTokens");

@@ -40,74 +40,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.ToTable("AdminSetupTokens");
-                });
-
-            modelBuilder.Entity("DelistPortal.Admin.AdminUser", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<int>("AccessFailedCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("ConcurrencyStamp")
-                        .IsConcurrencyToken()
-                        .HasColumnType("text");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Email")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<bool>("EmailConfirmed")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("LockoutEnabled")
-                        .HasColumnType("boolean");
-
-                    b.Property<long?>("LockoutEnd")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("NormalizedEmail")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("NormalizedUserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("PasswordHash")
-                        .HasColumnType("text");
-
-                    b.Property<string>("PhoneNumber")
-                        .HasColumnType("text");
-
-                    b.Property<bool>("PhoneNumberConfirmed")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("SecurityStamp")
-                        .HasColumnType("text");
-
-                    b.Property<bool>("TwoFactorEnabled")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("UserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NormalizedEmail")
-                        .HasDatabaseName("EmailIndex");
-
-                    b.HasIndex("NormalizedUserName")
-                        .IsUnique()
-                        .HasDatabaseName("UserNameIndex");
-
-                    b.ToTable("AspNetUsers", (string)null);
+                    b.ToTable("AdminSetupTokens", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Admin.ImportJob", b =>
@@ -182,7 +115,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
                         .IsUnique()
                         .HasFilter("\"State\" = 'Running'");
 
-                    b.ToTable("ImportJobs");
+                    b.ToTable("ImportJobs", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Api.ApiKey", b =>
@@ -216,7 +149,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Blocklist.Listing", b =>
@@ -344,7 +277,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
                     b.HasIndex(new[] { "RangeStart", "RangeEnd" }, "IX_Listings_RangeStart_RangeEnd");
 
-                    b.ToTable("Listings");
+                    b.ToTable("Listings", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Blocklist.ListingEvent", b =>
@@ -418,7 +351,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
                     b.HasIndex("RangeStart", "RangeEnd");
 
-                    b.ToTable("ListingEvents");
+                    b.ToTable("ListingEvents", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Blocklist.ListingException", b =>
@@ -500,7 +433,42 @@ namespace DelistPortal.Data.Migrations.PostgreSql
                         .HasDatabaseName("IX_ListingExceptions_ActiveNetwork")
                         .HasFilter("\"Status\" = 'Active'");
 
-                    b.ToTable("ListingExceptions");
+                    b.ToTable("ListingExceptions", (string)null);
+                });
+
+            modelBuilder.Entity("DelistPortal.Blocklist.ListingSearchRow", b =>
+                {
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ListingSearch");
+
+                    b.Property<int>("RowId")
+                        .HasColumnType("integer")
+                        .HasColumnName("rowid");
+
+                    b.ToTable("ListingSearch", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
+            modelBuilder.Entity("DelistPortal.Blocklist.ListingTally", b =>
+                {
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Status", "Reason");
+
+                    b.ToTable("ListingTallies", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.ChangeLog.ChangeLogEntry", b =>
@@ -551,41 +519,6 @@ namespace DelistPortal.Data.Migrations.PostgreSql
                             Id = 1,
                             PrunedThrough = 0L
                         });
-                });
-
-            modelBuilder.Entity("DelistPortal.Data.ListingSearchRow", b =>
-                {
-                    b.Property<string>("Query")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("ListingSearch");
-
-                    b.Property<int>("RowId")
-                        .HasColumnType("integer")
-                        .HasColumnName("rowid");
-
-                    b.ToTable("ListingSearch", null, t =>
-                        {
-                            t.ExcludeFromMigrations();
-                        });
-                });
-
-            modelBuilder.Entity("DelistPortal.Data.ListingTally", b =>
-                {
-                    b.Property<string>("Status")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Status", "Reason");
-
-                    b.ToTable("ListingTallies", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Delisting.DelistRequest", b =>
@@ -701,7 +634,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
                     b.HasIndex("TargetRange", "CreatedAt");
 
-                    b.ToTable("DelistRequests");
+                    b.ToTable("DelistRequests", (string)null);
                 });
 
             modelBuilder.Entity("DelistPortal.Delisting.SpentProofOfWork", b =>
@@ -774,7 +707,74 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
                     b.HasIndex("SentAt", "GaveUpAt", "SupersededAt", "NextAttemptAt");
 
-                    b.ToTable("OutboxMessages");
+                    b.ToTable("OutboxMessages", (string)null);
+                });
+
+            modelBuilder.Entity("DelistPortal.Portal.AdminUser", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<int>("AccessFailedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LockoutEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("LockoutEnd")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("NormalizedUserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("PasswordHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PhoneNumber")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("PhoneNumberConfirmed")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("SecurityStamp")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("TwoFactorEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedEmail")
+                        .HasDatabaseName("EmailIndex");
+
+                    b.HasIndex("NormalizedUserName")
+                        .IsUnique()
+                        .HasDatabaseName("UserNameIndex");
+
+                    b.ToTable("AspNetUsers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -961,7 +961,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -970,7 +970,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -985,7 +985,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -994,7 +994,7 @@ namespace DelistPortal.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("DelistPortal.Admin.AdminUser", null)
+                    b.HasOne("DelistPortal.Portal.AdminUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

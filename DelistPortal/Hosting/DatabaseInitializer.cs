@@ -1,11 +1,13 @@
 using DelistPortal.Blocklist.Index;
+using DelistPortal.Blocklist;
 using DelistPortal.ChangeLog;
+using DelistPortal.Data;
 using DelistPortal.Portal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Hosting;
 
 public static class DatabaseInitializer
 {

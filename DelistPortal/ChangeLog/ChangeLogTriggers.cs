@@ -1,4 +1,4 @@
-namespace DelistPortal.Data;
+namespace DelistPortal.ChangeLog;
 
 /// <summary>
 /// The triggers that write the change log (<see cref="ChangeLog.ChangeLogEntry"/>) in the transaction of every

@@ -1,8 +1,7 @@
-using DelistPortal.Blocklist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 /// <summary>
 /// How many listings have each status and reason: the admin grid's exact totals without counting a million rows.

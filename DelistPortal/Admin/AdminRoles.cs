@@ -1,12 +1,4 @@
-using Microsoft.AspNetCore.Identity;
-
 namespace DelistPortal.Admin;
-
-/// <summary>A person who runs the blocklist: an ASP.NET Core Identity user in the portal's database.</summary>
-public class AdminUser : IdentityUser
-{
-    public DateTimeOffset CreatedAt { get; set; }
-}
 
 /// <summary>The two roles: Admin may change everything, Viewer may only look.</summary>
 public static class AdminRoles

@@ -1,9 +1,9 @@
+using DelistPortal.Data;
 using System.Net;
-using DelistPortal.Blocklist;
 using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 /// <summary>
 /// A few listings on documentation ranges (RFC 5737, RFC 3849) so a new portal can be tried at once. Seeded only

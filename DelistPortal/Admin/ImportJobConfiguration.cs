@@ -1,13 +1,13 @@
-using DelistPortal.Admin;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Admin;
 
 internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJob>
 {
     public void Configure(EntityTypeBuilder<ImportJob> builder)
     {
+        builder.ToTable("ImportJobs");
         builder.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.FileName).HasMaxLength(ImportJob.MaxFileNameLength);
         builder.Property(j => j.StartedBy).HasMaxLength(254);

@@ -1,10 +1,10 @@
-using DelistPortal.Blocklist;
+using DelistPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 /// <summary>
 /// PostgreSQL's counterpart of <see cref="ListingBulkInsert"/>: a batch of new listings and their history events by

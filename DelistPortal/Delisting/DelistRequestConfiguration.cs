@@ -1,14 +1,14 @@
-using DelistPortal.Delisting;
 using DelistPortal.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Delisting;
 
 internal sealed class DelistRequestConfiguration : IEntityTypeConfiguration<DelistRequest>
 {
     public void Configure(EntityTypeBuilder<DelistRequest> builder)
     {
+        builder.ToTable("DelistRequests");
         builder.Property(r => r.Reference).HasMaxLength(16);
         builder.HasIndex(r => r.Reference).IsUnique();
         builder.Property(r => r.Email).HasMaxLength(EmailAddressInput.MaxLength);

@@ -1,13 +1,13 @@
-using DelistPortal.Blocklist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 internal sealed class ListingConfiguration : IEntityTypeConfiguration<Listing>
 {
     public void Configure(EntityTypeBuilder<Listing> builder)
     {
+        builder.ToTable("Listings");
         builder.Property(l => l.Network).HasMaxLength(64);
         builder.Property(l => l.RangeStart).HasMaxLength(32).IsFixedLength();
         builder.Property(l => l.RangeEnd).HasMaxLength(32).IsFixedLength();

@@ -1,4 +1,4 @@
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 /// <summary>
 /// Triggers that make the history table append-only in the database itself, for anyone who edits it with SQL.

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 internal sealed class ListingSearchRowConfiguration : IEntityTypeConfiguration<ListingSearchRow>
 {

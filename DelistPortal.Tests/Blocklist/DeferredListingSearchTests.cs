@@ -5,7 +5,7 @@ using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
-namespace DelistPortal.Tests.Data;
+namespace DelistPortal.Tests.Blocklist;
 
 /// <summary>
 /// An import's listings wait for the full-text index until <see cref="BlocklistService.IndexPendingSearchAsync"/>

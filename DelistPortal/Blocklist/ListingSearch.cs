@@ -1,4 +1,4 @@
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 /// <summary>
 /// A row of the full-text index over listings' network and detail (SQLite FTS5, trigram tokenizer: any substring of

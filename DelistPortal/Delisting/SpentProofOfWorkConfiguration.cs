@@ -1,8 +1,7 @@
-using DelistPortal.Delisting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Delisting;
 
 internal sealed class SpentProofOfWorkConfiguration : IEntityTypeConfiguration<SpentProofOfWork>
 {

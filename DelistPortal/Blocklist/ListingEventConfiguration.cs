@@ -1,13 +1,13 @@
-using DelistPortal.Blocklist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 internal sealed class ListingEventConfiguration : IEntityTypeConfiguration<ListingEvent>
 {
     public void Configure(EntityTypeBuilder<ListingEvent> builder)
     {
+        builder.ToTable("ListingEvents");
         builder.Property(e => e.Network).HasMaxLength(64);
         builder.Property(e => e.RangeStart).HasMaxLength(32).IsFixedLength();
         builder.Property(e => e.RangeEnd).HasMaxLength(32).IsFixedLength();

@@ -1,10 +1,10 @@
+using DelistPortal.Data;
 using System.Text.Json;
-using DelistPortal.Blocklist;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 /// <summary>
 /// Inserts a batch of new listings with one SQL statement, and their history events with a second one (the rows go in

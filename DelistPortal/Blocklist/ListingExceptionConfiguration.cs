@@ -1,13 +1,13 @@
-using DelistPortal.Blocklist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Blocklist;
 
 internal sealed class ListingExceptionConfiguration : IEntityTypeConfiguration<ListingException>
 {
     public void Configure(EntityTypeBuilder<ListingException> builder)
     {
+        builder.ToTable("ListingExceptions");
         builder.Property(e => e.Network).HasMaxLength(64);
         builder.Property(e => e.RangeStart).HasMaxLength(32).IsFixedLength();
         builder.Property(e => e.RangeEnd).HasMaxLength(32).IsFixedLength();

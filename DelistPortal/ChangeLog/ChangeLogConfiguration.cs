@@ -1,8 +1,8 @@
-using DelistPortal.ChangeLog;
+using DelistPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.ChangeLog;
 
 internal sealed class ChangeLogEntryConfiguration : IEntityTypeConfiguration<ChangeLogEntry>
 {
@@ -16,6 +16,13 @@ internal sealed class ChangeLogEntryConfiguration : IEntityTypeConfiguration<Cha
         builder.Property(e => e.At).HasDefaultValueSql(ChangeLogTriggers.NowMillisecondsSqlite);
         builder.HasIndex(e => e.At);
     }
+}
+
+/// <summary>On PostgreSQL the triggers' clock is PostgreSQL's (<see cref="IPostgreSqlConfiguration"/>).</summary>
+internal sealed class ChangeLogEntryPostgreSqlConfiguration : IEntityTypeConfiguration<ChangeLogEntry>, IPostgreSqlConfiguration
+{
+    public void Configure(EntityTypeBuilder<ChangeLogEntry> builder) =>
+        builder.Property(e => e.At).HasDefaultValueSql(ChangeLogTriggers.NowMillisecondsPostgreSql);
 }
 
 internal sealed class ChangeLogHorizonConfiguration : IEntityTypeConfiguration<ChangeLogHorizon>

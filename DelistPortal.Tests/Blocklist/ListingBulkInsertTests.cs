@@ -1,8 +1,9 @@
+using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
-namespace DelistPortal.Tests.Data;
+namespace DelistPortal.Tests.Blocklist;
 
 /// <summary>The import's batch insert writes the same columns as the model (its values: see BlocklistServiceTests).</summary>
 public sealed class ListingBulkInsertTests : IDisposable

@@ -1,13 +1,13 @@
-using DelistPortal.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DelistPortal.Data;
+namespace DelistPortal.Email;
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
 {
     public void Configure(EntityTypeBuilder<OutboxMessage> builder)
     {
+        builder.ToTable("OutboxMessages");
         // Mail queued before there were kinds of mail was all confirmation mail.
         builder.Property(m => m.Kind).HasMaxLength(64).HasDefaultValue("Confirmation");
         builder.Property(m => m.ProtectedToken).HasMaxLength(1000);
