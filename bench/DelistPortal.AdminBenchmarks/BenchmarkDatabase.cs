@@ -66,6 +66,8 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
             };
             command.ExecuteNonQuery();
         }
+        // A pooled connection to a dropped database would fail its next command.
+        NpgsqlConnection.ClearAllPools();
         var database = new BenchmarkDatabase(DatabaseProvider.PostgreSQL, connectionString, interceptors);
         using (var db = database.CreateDbContext())
         {
