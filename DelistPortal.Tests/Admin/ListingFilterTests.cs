@@ -81,6 +81,20 @@ public class ListingFilterTests : IDisposable
     }
 
     [Fact]
+    public async Task SortingByNetworkFollowsAddressOrderNotTextOrderAcrossIpv4AndIpv6()
+    {
+        foreach (var network in new[] { "203.0.113.7", "2001:db8::1", "9.9.9.9", "198.51.100.7" })
+        {
+            await _harness.ListAsync(network);
+        }
+
+        // As text, "2001:db8::1" would sort between the 198 and the 203, and "9.9.9.9" last (ADR 002: hex keys under a
+        // bytewise collation, SQLite's and PostgreSQL's "C").
+        Assert.Equal(["9.9.9.9", "198.51.100.7", "203.0.113.7", "2001:db8::1"],
+            await SearchAsync(new ListingFilter { SortBy = ListingSortColumn.Network, Descending = false }));
+    }
+
+    [Fact]
     public void TheFilterSurvivesTheExportLinkQueryString()
     {
         var filter = new ListingFilter { Search = "198.51.100.0/24", Status = ListingStatus.Active, Reason = ListingReason.Spam, SortBy = ListingSortColumn.ExpiresAt, Descending = false };

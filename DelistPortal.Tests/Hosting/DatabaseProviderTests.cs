@@ -50,6 +50,31 @@ public sealed class DatabaseProviderTests
     }
 
     [Fact]
+    public void OnPostgreSqlEveryAddressKeyColumnComparesBytewiseUnderTheCCollation()
+    {
+        using var database = new TemporaryDatabase(DatabaseProvider.PostgreSQL);
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT table_name, column_name, coalesce(collation_name, '(the database default)') FROM information_schema.columns
+            WHERE table_schema = 'public' AND column_name IN ('RangeStart', 'RangeEnd') ORDER BY 1, 2
+            """;
+        var columns = new List<(string Column, string Collation)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                columns.Add(($"{reader.GetString(0)}.{reader.GetString(1)}", reader.GetString(2)));
+            }
+        }
+
+        // ADR 002: the hex keys sort in address order only bytewise, whatever locale the operator's database has.
+        Assert.Superset(new HashSet<string> { "Listings.RangeStart", "Listings.RangeEnd", "ListingEvents.RangeStart", "ListingExceptions.RangeStart" },
+            columns.Select(c => c.Column).ToHashSet());
+        Assert.All(columns, c => Assert.True(c.Collation == "C", $"{c.Column} has collation {c.Collation}"));
+    }
+
+    [Fact]
     public async Task TwoHostsStartingTogetherOnANewPostgreSqlDatabaseMigrateAndSeedItOnceAndFollowEachOther()
     {
         // A database nobody created yet: the first host creates it, migrates and seeds under the advisory lock.

@@ -3,6 +3,7 @@ using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Blocklist.Index;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -14,22 +15,30 @@ namespace DelistPortal.AdminBenchmarks;
 /// </summary>
 public static class ImportRun
 {
+    /// <param name="databaseFile">A SQLite file, or a PostgreSQL connection string ("Host=…") of a database to drop and create.</param>
     public static async Task RunAsync(string csvPath, string? databaseFile)
     {
+        var postgreSql = databaseFile?.StartsWith("Host=", StringComparison.Ordinal) == true;
         databaseFile ??= Path.Combine(Path.GetTempPath(), "delistportal-import-run", "portal.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(databaseFile)!);
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(databaseFile)!, Path.GetFileName(databaseFile) + "*"))
+        var dataFolder = postgreSql ? Path.Combine(Path.GetTempPath(), "delistportal-import-run-postgresql") : Path.GetDirectoryName(databaseFile)!;
+        Directory.CreateDirectory(dataFolder);
+        if (!postgreSql)
         {
-            File.Delete(file);
+            foreach (var file in Directory.GetFiles(dataFolder, Path.GetFileName(databaseFile) + "*"))
+            {
+                File.Delete(file);
+            }
         }
         var time = TimeProvider.System;
         var index = new BlocklistIndex(time);
         DelistPortal.ChangeLog.ChangeLogFollower? follower = null;
         // IMPORT_WITHOUT_INDEX=1: the database alone (the lookup index not following), to see what each costs.
         var withIndex = Environment.GetEnvironmentVariable("IMPORT_WITHOUT_INDEX") != "1";
-        var database = withIndex ? new BenchmarkDatabase(databaseFile, new DelistPortal.ChangeLog.ChangeLogCommitSignal(() => follower)) : new BenchmarkDatabase(databaseFile);
-        using (var db = database.CreateDbContext())
+        IInterceptor[] interceptors = withIndex ? [new DelistPortal.ChangeLog.ChangeLogCommitSignal(() => follower)] : [];
+        var database = postgreSql ? BenchmarkDatabase.PostgreSql(databaseFile, recreate: true, interceptors) : new BenchmarkDatabase(databaseFile, interceptors);
+        if (!postgreSql)
         {
+            using var db = database.CreateDbContext();
             db.Database.OpenConnection();
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
             db.Database.Migrate();
@@ -61,7 +70,7 @@ public static class ImportRun
             options.BatchRows = batchRows;
         }
         var jobs = new ImportJobs(database, blocklist, time, Options.Create(options),
-            Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = Path.GetDirectoryName(databaseFile)! }), NullLogger<ImportJobs>.Instance);
+            Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = dataFolder }), NullLogger<ImportJobs>.Instance);
         var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
         StagedImport staged;

@@ -21,31 +21,40 @@ if (args is ["import", var importPath, ..])
     return;
 }
 
-// `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time).
+// `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time);
+// on SQLite, then in the same run on PostgreSQL when DELISTPORTAL_BENCH_POSTGRESQL names a database (made once, 1M rows).
 if (args is ["latency", ..])
 {
-    var database = BenchmarkDatabase.OpenOrCreate();
-    var views = new GridPageBenchmarks();
-    foreach (var view in new[] { "active+reason, newest first", "reason, by network", "address search, by network", "status, by expiry", "detail text, newest first" })
+    var databases = new List<BenchmarkDatabase> { BenchmarkDatabase.OpenOrCreate() };
+    if (Environment.GetEnvironmentVariable(BenchmarkDatabase.PostgreSqlVariable) is { Length: > 0 } postgreSql)
     {
-        views.View = view;
-        var filter = (ListingFilter)typeof(GridPageBenchmarks).GetProperty("Filter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(views)!;
-        var samples = new List<double>();
-        var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
-        var budget = Stopwatch.StartNew();
-        for (var i = 0; i < count + 10 && (samples.Count < 20 || budget.Elapsed < TimeSpan.FromSeconds(20)); i++)
+        databases.Add(BenchmarkDatabase.OpenOrCreatePostgreSql(postgreSql));
+    }
+    foreach (var database in databases)
+    {
+        Console.WriteLine($"{database.Provider}:");
+        var views = new GridPageBenchmarks();
+        foreach (var view in new[] { "active+reason, newest first", "reason, by network", "address search, by network", "status, by expiry", "detail text, newest first" })
         {
-            var watch = Stopwatch.StartNew();
-            await ListingAdminService.CountViewAsync(database, filter, CancellationToken.None);
-            await ListingAdminService.ReadPageAsync(database, new ListingPageRequest(filter, 25), CancellationToken.None);
-            if (i >= 10)
+            views.View = view;
+            var filter = (ListingFilter)typeof(GridPageBenchmarks).GetProperty("Filter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(views)!;
+            var samples = new List<double>();
+            var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
+            var budget = Stopwatch.StartNew();
+            for (var i = 0; i < count + 10 && (samples.Count < 20 || budget.Elapsed < TimeSpan.FromSeconds(20)); i++)
             {
-                samples.Add(watch.Elapsed.TotalMilliseconds);
+                var watch = Stopwatch.StartNew();
+                await ListingAdminService.CountViewAsync(database, filter, CancellationToken.None);
+                await ListingAdminService.ReadPageAsync(database, new ListingPageRequest(filter, 25), CancellationToken.None);
+                if (i >= 10)
+                {
+                    samples.Add(watch.Elapsed.TotalMilliseconds);
+                }
             }
+            samples.Sort();
+            double At(double p) => samples[(int)Math.Ceiling(p * samples.Count) - 1];
+            Console.WriteLine($"{view,-30} p50 {At(0.50),7:F2} ms   p95 {At(0.95),7:F2} ms   p99 {At(0.99),7:F2} ms   ({samples.Count} queries, pages 1-10)");
         }
-        samples.Sort();
-        double At(double p) => samples[(int)Math.Ceiling(p * samples.Count) - 1];
-        Console.WriteLine($"{view,-30} p50 {At(0.50),7:F2} ms   p95 {At(0.95),7:F2} ms   p99 {At(0.99),7:F2} ms   ({samples.Count} queries, pages 1-10)");
     }
     return;
 }

@@ -20,6 +20,8 @@ namespace DelistPortal.Benchmarks;
 /// <item>how long a DNSBL-only process takes from its start to its first answer with 1,000,000 listings, and its memory.</item>
 /// </list>
 /// Usage: <c>--processes-report FOLDER [changes]</c>. The million-listing database is made once in FOLDER/million.
+/// With DELISTPORTAL_BENCH_POSTGRESQL (a connection string to a PostgreSQL server) the change latency is measured again in
+/// the same run on a new database there, A and C each with their own data folder, as two hosts.
 /// </summary>
 public static class ProcessesBench
 {
@@ -29,18 +31,29 @@ public static class ProcessesBench
     {
         if (changes > 0)
         {
-            await ChangeLatencyAsync(Path.Combine(folder, "latency-" + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture)), changes);
+            var run = DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture);
+            await ChangeLatencyAsync(Path.Combine(folder, "latency-" + run), changes, postgreSql: null);
+            if (Environment.GetEnvironmentVariable("DELISTPORTAL_BENCH_POSTGRESQL") is { Length: > 0 } server)
+            {
+                var database = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "bench_hosts_" + run }.ToString();
+                await ChangeLatencyAsync(Path.Combine(folder, "latency-postgresql-" + run), changes, database);
+            }
         }
         await StartWithAMillionAsync(Path.Combine(folder, "million"));
     }
 
-    private static async Task ChangeLatencyAsync(string dataFolder, int changes)
+    private static async Task ChangeLatencyAsync(string dataFolder, int changes, string? postgreSql)
     {
         Directory.CreateDirectory(dataFolder);
-        await using var a = await PortalProcess.StartAsync(dataFolder, "web,dnsbl,worker");
-        await using var c = await PortalProcess.StartAsync(dataFolder, "dnsbl");
-        var key = await new ApiKeyService(new FileDatabase(Path.Combine(dataFolder, "portal.db")), TimeProvider.System, NullLogger<ApiKeyService>.Instance)
+        string[] settings = postgreSql is null ? [] : ["--Database:Provider", "PostgreSQL", "--ConnectionStrings:Portal", postgreSql];
+        // On PostgreSQL, two hosts: nothing shared but the database.
+        var folderOfC = postgreSql is null ? dataFolder : Directory.CreateDirectory(Path.Combine(dataFolder, "c")).FullName;
+        await using var a = await PortalProcess.StartAsync(dataFolder, "web,dnsbl,worker", settings);
+        await using var c = await PortalProcess.StartAsync(folderOfC, "dnsbl", settings);
+        IDbContextFactory<PortalDbContext> database = postgreSql is null ? new FileDatabase(Path.Combine(dataFolder, "portal.db")) : new PostgreSqlDatabase(postgreSql);
+        var key = await new ApiKeyService(database, TimeProvider.System, NullLogger<ApiKeyService>.Instance)
             .CreateAsync("bench", [ApiScopes.ListingsWrite]);
+        Console.WriteLine(postgreSql is null ? "On SQLite (one file, two processes):" : "On PostgreSQL (two hosts, change log woken by NOTIFY):");
         using var http = new HttpClient { BaseAddress = a.RootUri };
         http.DefaultRequestHeaders.Authorization = new("Bearer", key.Secret);
         using var dnsC = new DnsProbe(c.DnsPort);
@@ -212,7 +225,7 @@ public static class ProcessesBench
         private readonly Process _process;
         private readonly List<string> _log = [];
 
-        private PortalProcess(string dataFolder, string roles)
+        private PortalProcess(string dataFolder, string roles, IEnumerable<string>? settings = null)
         {
             DnsPort = FreePort();
             RootUri = new Uri($"http://127.0.0.1:{FreePort()}/");
@@ -229,7 +242,7 @@ public static class ProcessesBench
                          "--Portal:PublicBaseUrl", RootUri.AbsoluteUri, "--Logging:LogLevel:Default", "Warning",
                          "--Logging:LogLevel:DelistPortal.Data.DatabaseInitializer", "Information",
                          "--Logging:LogLevel:DelistPortal.ChangeLog.ChangeLogFollower", "Information",
-                     })
+                     }.Concat(settings ?? []))
             {
                 start.ArgumentList.Add(argument);
             }
@@ -276,9 +289,9 @@ public static class ProcessesBench
 
         public static PortalProcess Launch(string dataFolder, string roles) => new(dataFolder, roles);
 
-        public static async Task<PortalProcess> StartAsync(string dataFolder, string roles)
+        public static async Task<PortalProcess> StartAsync(string dataFolder, string roles, IEnumerable<string>? settings = null)
         {
-            var process = new PortalProcess(dataFolder, roles);
+            var process = new PortalProcess(dataFolder, roles, settings);
             using var http = new HttpClient { BaseAddress = process.RootUri };
             var waited = Stopwatch.StartNew();
             while (true)
@@ -345,6 +358,15 @@ public static class ProcessesBench
             new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={file};Default Timeout=30").Options;
 
         public PortalDbContext CreateDbContext() => new(_options);
+    }
+
+    /// <summary>The hosts' PostgreSQL database, for the bench's own writes.</summary>
+    private sealed class PostgreSqlDatabase(string connectionString) : IDbContextFactory<PortalDbContext>
+    {
+        private readonly DbContextOptions<PortalDbContext> _options =
+            new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connectionString).Options;
+
+        public PortalDbContext CreateDbContext() => PortalDbContext.Create(_options, DatabaseProvider.PostgreSQL);
     }
 
     /// <summary>

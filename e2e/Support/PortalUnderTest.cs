@@ -25,7 +25,17 @@ public class PortalUnderTest : IAsyncLifetime
     }
 
     /// <param name="withSmtp">False runs the portal as `dotnet run` does out of the box: mail goes to the Mailbox page.</param>
-    protected PortalUnderTest(bool withSmtp) => _withSmtp = withSmtp;
+    /// <param name="postgreSql">
+    /// A connection string to a database the portal creates on start, instead of the SQLite file in its data folder.
+    /// </param>
+    protected PortalUnderTest(bool withSmtp, string? postgreSql = null)
+    {
+        _withSmtp = withSmtp;
+        PostgreSql = postgreSql;
+    }
+
+    /// <summary>The PostgreSQL database the portal runs on, or null on SQLite.</summary>
+    public string? PostgreSql { get; }
 
     public SmtpReceiver Smtp { get; private set; } = null!;
 
@@ -44,7 +54,13 @@ public class PortalUnderTest : IAsyncLifetime
         // The public base URL must be known before start: the links in the mail point at it.
         var port = FreePort.Tcp();
         RootUri = new Uri($"http://127.0.0.1:{port}/");
-        Portal = new PortalFactory(_withSmtp ? Smtp.Port : null, new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = RootUri.AbsoluteUri });
+        var settings = new Dictionary<string, string?> { ["Portal:PublicBaseUrl"] = RootUri.AbsoluteUri };
+        if (PostgreSql is not null)
+        {
+            settings["Database:Provider"] = "PostgreSQL";
+            settings["ConnectionStrings:Portal"] = PostgreSql;
+        }
+        Portal = new PortalFactory(_withSmtp ? Smtp.Port : null, settings);
         Portal.UseKestrel(port);
         Portal.StartServer();
 
@@ -66,6 +82,10 @@ public class PortalUnderTest : IAsyncLifetime
         _playwright?.Dispose();
         await Portal.DisposeAsync();
         await Smtp.DisposeAsync();
+        if (PostgreSql is not null)
+        {
+            PostgreSqlServer.DropDatabase(PostgreSql);
+        }
     }
 
     /// <summary>
