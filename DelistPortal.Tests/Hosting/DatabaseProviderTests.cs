@@ -38,6 +38,19 @@ public sealed class DatabaseProviderTests
     }
 
     [Fact]
+    public async Task OnSqliteEveryConnectionWaitsForOtherWritersInsideSqlite()
+    {
+        // Left to Microsoft.Data.Sqlite, a locked database costs a 150 ms sleep per retry (SqliteBusyWait).
+        await using var portal = new PortalFactory();
+        portal.CreateClient().Dispose();
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+        var busyTimeout = await db.Database.SqlQueryRaw<long>("SELECT timeout AS Value FROM pragma_busy_timeout").SingleAsync();
+
+        Assert.True(busyTimeout >= 30_000, $"busy_timeout is {busyTimeout} ms");
+    }
+
+    [Fact]
     public async Task WithoutConfigurationThePortalRunsOnSqlite()
     {
         await using var portal = new PortalFactory();

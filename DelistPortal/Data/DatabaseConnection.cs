@@ -10,7 +10,7 @@ public static class DatabaseConnection
     public static DbContextOptionsBuilder UsePortalDatabase(this DbContextOptionsBuilder builder, IConfiguration configuration, DatabaseOptions database, PortalOptions portal) =>
         database.Provider == DatabaseProvider.PostgreSQL
             ? builder.UseNpgsql(database.ConnectionString)
-            : builder.UseSqlite(ConnectionString(configuration, portal));
+            : builder.UseSqlite(ConnectionString(configuration, portal)).AddInterceptors(SqliteBusyWait.Instance);
 
     /// <summary>ConnectionStrings:Portal when set; otherwise portal.db in the data folder.</summary>
     public static string ConnectionString(IConfiguration configuration, PortalOptions portal)

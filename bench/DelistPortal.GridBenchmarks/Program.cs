@@ -352,6 +352,8 @@ internal sealed class Portal : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // A published portal serves its static files from its own folder's wwwroot: the content root is where it starts.
+        start.WorkingDirectory = Path.GetDirectoryName(dll)!;
         portal._process = Process.Start(start)!;
         portal._process.OutputDataReceived += (_, line) => portal._output.Enqueue(line.Data ?? "");
         portal._process.ErrorDataReceived += (_, line) => portal._output.Enqueue(line.Data ?? "");
