@@ -3,6 +3,7 @@ using System.IO.MemoryMappedFiles;
 using System.Net;
 using System.Net.Sockets;
 using DelistPortal.Blocklist;
+using DelistPortal.Blocklist.Index;
 
 namespace DelistPortal.Admin;
 
@@ -92,12 +93,10 @@ internal sealed class NetworkOrderedRows : IDisposable
     {
         Span<byte> bytes = stackalloc byte[16];
         network.Address.TryWriteBytes(bytes, out var written);
-        var (start, bits) = written == 4
-            ? ((UInt128)0xFFFF << 32 | BinaryPrimitives.ReadUInt32BigEndian(bytes), 32)
-            : (BinaryPrimitives.ReadUInt128BigEndian(bytes), 128);
-        var hostBits = bits - network.PrefixLength;
-        var host = hostBits >= 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
-        return (start, start | host);
+        var (start, prefix) = written == 4
+            ? ((UInt128)0xFFFF << 32 | BinaryPrimitives.ReadUInt32BigEndian(bytes), 96 + network.PrefixLength)
+            : (BinaryPrimitives.ReadUInt128BigEndian(bytes), network.PrefixLength);
+        return (start, start | FamilyTable<UInt128>.HostMask(prefix));
     }
 
     private const byte HasExpiry = 1, Permanent = 2, SelfService = 4, HasHelo = 8, HasSamples = 16;
