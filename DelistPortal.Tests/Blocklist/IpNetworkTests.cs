@@ -42,6 +42,21 @@ public class IpNetworkTests
         Assert.All(keys, k => Assert.Equal(32, k.Length));
     }
 
+    [Theory]
+    [InlineData("203.0.113.7/32", "00000000000000000000ffffcb007107", "00000000000000000000ffffcb007107")]
+    [InlineData("198.51.100.0/23", "00000000000000000000ffffc6336400", "00000000000000000000ffffc63365ff")]
+    [InlineData("0.0.0.0/0", "00000000000000000000ffff00000000", "00000000000000000000ffffffffffff")]
+    [InlineData("2001:db8::/32", "20010db8000000000000000000000000", "20010db8ffffffffffffffffffffffff")]
+    [InlineData("2001:db8::25/128", "20010db8000000000000000000000025", "20010db8000000000000000000000025")]
+    [InlineData("::/0", "00000000000000000000000000000000", "ffffffffffffffffffffffffffffffff")]
+    public void KeysSpellTheFirstAndLastAddressIPv4Mapped(string network, string start, string end)
+    {
+        var slash = network.IndexOf('/');
+        var parsed = new IpNetwork(IPAddress.Parse(network[..slash]), int.Parse(network[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal((start, end), (parsed.StartKey, parsed.EndKey));
+    }
+
     [Fact]
     public void ShowsSingleAddressesWithoutPrefix()
     {

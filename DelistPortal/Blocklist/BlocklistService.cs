@@ -74,7 +74,8 @@ public sealed class BlocklistService(
         }
         // One JSON parameter rather than an IN list: binding 10,000 named parameters costs SQLite a name lookup each
         // (sqlite3_bind_parameter_index walks them), which was a third of an import's time.
-        var starts = drafts.Select(d => d.Network.StartKey).Distinct().ToArray();
+        var keys = drafts.Select(d => (d.Network.StartKey, d.Network.EndKey)).ToArray();
+        var starts = keys.Select(k => k.StartKey).Distinct().ToArray();
         // PostgreSQL takes the list as one array parameter.
         var earlierByNetwork = (await (db.Database.IsNpgsql()
                 ? db.Database.SqlQuery<EarlierListing>($"""
@@ -95,15 +96,15 @@ public sealed class BlocklistService(
                 results[i] = new ChangeResult(ChangeOutcome.Invalid, Error: error);
                 continue;
             }
-            var key = (draft.Network.StartKey, draft.Network.EndKey);
-            var earlier = earlierByNetwork[key].ToList();
+            var key = keys[i];
+            var earlier = earlierByNetwork[key];
             if (!seen.Add(key) || earlier.Any(l => l.Status == nameof(ListingStatus.Active)))
             {
                 results[i] = new ChangeResult(ChangeOutcome.AlreadyListed);
                 continue;
             }
             var recentlyEnded = now.ToUnixTimeMilliseconds() - (long)policy.RelistWindow.TotalMilliseconds;
-            var (listing, kind) = NewListing(draft, earlier.Count, earlier.Count(l => l.EndedAt >= recentlyEnded), now);
+            var (listing, kind) = NewListing(draft, earlier.Count(), earlier.Count(l => l.EndedAt >= recentlyEnded), now);
             added.Add((i, listing, kind));
         }
         if (added.Count == 0)

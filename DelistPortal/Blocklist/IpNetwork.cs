@@ -52,15 +52,17 @@ public readonly record struct IpNetwork(IPAddress Address, int PrefixLength)
     {
         get
         {
-            var bytes = Address.GetAddressBytes();
-            var hostBits = bytes.Length * 8 - PrefixLength;
+            Span<byte> bytes = stackalloc byte[16];
+            AddressKey.Write(Address, bytes);
+            // The host bits are the key's last ones, IPv4 mapped or not.
+            var hostBits = MaxPrefixLength(Address) - PrefixLength;
             for (var i = bytes.Length - 1; hostBits > 0; i--)
             {
                 var bits = Math.Min(8, hostBits);
                 bytes[i] |= (byte)((1 << bits) - 1);
                 hostBits -= bits;
             }
-            return AddressKey.From(new IPAddress(bytes));
+            return Convert.ToHexStringLower(bytes);
         }
     }
 
