@@ -61,6 +61,34 @@ public class NetworkOrderedRowsTests
         }
     }
 
+    /// <summary>A batch is prepared while the one before it is written, so no network may span two batches.</summary>
+    [Fact]
+    public void ABatchNeverSplitsANetworksRows()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.rows");
+        try
+        {
+            string[] networks = ["198.51.100.2", "198.51.100.1", "198.51.100.2", "198.51.100.0/24", "198.51.100.2", "198.51.100.3"];
+            using (var kept = NetworkOrderedRows.Create(path, 0))
+            {
+                for (var line = 0; line < networks.Length; line++)
+                {
+                    kept.Add(new ImportRow(line + 2, new ListingDraft(IpNetwork.Parse(networks[line]), ListingReason.Spam, "", ListingSource.Import)));
+                }
+                kept.Save(invalid: 0);
+            }
+
+            using var opened = NetworkOrderedRows.TryOpen(path, out _);
+
+            var batches = opened!.Batches(2).Select(b => string.Join(" ", b.Select(r => r.Draft.Network.ToString()))).ToList();
+            Assert.Equal(["198.51.100.0/24 198.51.100.1", "198.51.100.2 198.51.100.2 198.51.100.2", "198.51.100.3"], batches);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void AFileWhoseCheckDidNotFinishIsNotOpened()
     {

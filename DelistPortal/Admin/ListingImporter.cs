@@ -169,7 +169,9 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         int batchSize = BatchSize)
     {
         var totalRows = rows.Count;
-        var batches = System.Threading.Channels.Channel.CreateBounded<List<ImportRow>>(1);
+        // The next batch is read and prepared (checked against the list, its listings made) on another thread while the
+        // database writes the current one: batches never share a network, so a batch does not depend on the one before.
+        var batches = System.Threading.Channels.Channel.CreateBounded<(List<ImportRow> Rows, ListingBatch Prepared)>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>
         {
@@ -177,7 +179,8 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             {
                 foreach (var batch in rows.Batches(batchSize))
                 {
-                    await batches.Writer.WriteAsync(batch, stop.Token);
+                    var prepared = await blocklist.PrepareManyAsync(batch.Select(r => r.Draft).ToList(), stop.Token);
+                    await batches.Writer.WriteAsync((batch, prepared), stop.Token);
                 }
                 batches.Writer.Complete();
             }
@@ -193,9 +196,9 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         var refused = new List<ImportError>();
         try
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+            await foreach (var (batch, prepared) in batches.Reader.ReadAllAsync(stop.Token))
             {
-                var results = await blocklist.ListManyAsync(batch.Select(r => r.Draft).ToList(), actor, clientAddress, cancellationToken, connection, deferSearch: true);
+                var results = await blocklist.WriteManyAsync(prepared, actor, clientAddress, cancellationToken, connection, deferSearch: true);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     switch (results[i].Outcome)

@@ -138,7 +138,10 @@ internal sealed class NetworkOrderedRows : IDisposable
         _writer.Flush();
     }
 
-    /// <summary>The rows in network order, <paramref name="size"/> at a time.</summary>
+    /// <summary>
+    /// The rows in network order, <paramref name="size"/> at a time, or a few more: a network's rows are never split
+    /// between two batches, so that a batch can be prepared before the one before it is written.
+    /// </summary>
     public IEnumerable<List<ImportRow>> Batches(int size)
     {
         if (_view is null)
@@ -146,18 +149,25 @@ internal sealed class NetworkOrderedRows : IDisposable
             yield break;
         }
         using var reader = new BinaryReader(_view, System.Text.Encoding.UTF8, leaveOpen: true);
-        for (var first = 0; first < _entries.Count; first += size)
+        for (var first = 0; first < _entries.Count;)
         {
-            var count = Math.Min(size, _entries.Count - first);
-            var batch = new List<ImportRow>(count);
-            for (var i = first; i < first + count; i++)
+            var end = Math.Min(first + size, _entries.Count);
+            while (end < _entries.Count && SameNetwork(_entries[end], _entries[end - 1]))
+            {
+                end++;
+            }
+            var batch = new List<ImportRow>(end - first);
+            for (var i = first; i < end; i++)
             {
                 _view.Position = _entries[i].Offset;
                 batch.Add(Read(reader));
             }
             yield return batch;
+            first = end;
         }
     }
+
+    private static bool SameNetwork(Entry a, Entry b) => a.Start == b.Start && a.End == b.End;
 
     public void Dispose()
     {

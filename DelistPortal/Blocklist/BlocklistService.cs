@@ -63,7 +63,18 @@ public sealed class BlocklistService(
     /// indexes them later in one pass, which costs a fraction of indexing batch by batch (docs/decisions/011).
     /// </param>
     public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress,
-        CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null, bool deferSearch = false)
+        CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null, bool deferSearch = false) =>
+        await WriteManyAsync(await PrepareManyAsync(drafts, cancellationToken, connection), actor, clientAddress, cancellationToken, connection, deferSearch);
+
+    /// <summary>
+    /// The first half of <see cref="ListManyAsync"/>, which reads and writes nothing of the batch yet: the drafts checked,
+    /// their earlier listings read, the new listings made. An import prepares the next batch this way while the current
+    /// one is written (its batches never share a network, so none depends on the one before). A network listed by
+    /// someone else in between is caught by the write, as it would be by <see cref="ListManyAsync"/>.
+    /// </summary>
+    /// <param name="connection">An open connection to read on, or null for one from the pool.</param>
+    public async Task<ListingBatch> PrepareManyAsync(IReadOnlyList<ListingDraft> drafts, CancellationToken cancellationToken = default,
+        System.Data.Common.DbConnection? connection = null)
     {
         var now = time.GetUtcNow();
         var results = new ChangeResult[drafts.Count];
@@ -107,9 +118,22 @@ public sealed class BlocklistService(
             var (listing, kind) = NewListing(draft, earlier.Count(), earlier.Count(l => l.EndedAt >= recentlyEnded), now);
             added.Add((i, listing, kind));
         }
+        return new ListingBatch(drafts, results, added, now);
+    }
+
+    /// <summary>The second half of <see cref="ListManyAsync"/>: writes a prepared batch in one transaction.</summary>
+    public async Task<IReadOnlyList<ChangeResult>> WriteManyAsync(ListingBatch batch, Actor actor, string? clientAddress,
+        CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null, bool deferSearch = false)
+    {
+        var (drafts, results, added, now) = (batch.Drafts, batch.Results, batch.Added, batch.PreparedAt);
         if (added.Count == 0)
         {
             return results;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (connection is not null)
+        {
+            db.Database.SetDbConnection(connection);
         }
 
         // PostgreSQL's trigram index takes a batch as it comes (GIN's pending list): nothing to defer there.
