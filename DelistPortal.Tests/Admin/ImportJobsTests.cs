@@ -65,6 +65,42 @@ public class ImportJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnImportOfACheckedFileWritesTheRowsTheCheckKeptWithoutReadingTheFileAgain()
+    {
+        var process = Process(gated: false);
+        var staged = await StageAsync(process, 3_000);
+        // A row with an error: left out, and counted in the job's summary.
+        await File.AppendAllTextAsync(staged.Path, "not-an-address,Spam,bad row\n");
+
+        var preview = await process.Jobs.CheckAsync(Principals.Viewer(), staged);
+        // The job must not read the upload again: what it imports is what the preview checked.
+        await File.WriteAllTextAsync(staged.Path, "network,reason,detail\n192.0.2.1,Spam,not checked\n");
+        await process.Jobs.StartAsync(Principals.Admin("alice"), staged, preview.RowCount, null);
+        await process.Jobs.WhenIdleAsync();
+
+        Assert.Equal((3_000, 1), (preview.RowCount, preview.ErrorCount));
+        var job = await process.Jobs.LatestAsync(Principals.Viewer());
+        Assert.Equal((ImportJobState.Finished, 3_000, 3_000, 1), (job!.State, job.ProcessedRows, job.Listed, job.InvalidCount));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(staged.Path)!));
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(3_000, await db.Listings.CountAsync(l => l.Source == ListingSource.Import));
+        Assert.False(await db.Listings.AnyAsync(l => l.Detail == "not checked"));
+    }
+
+    [Fact]
+    public async Task ADiscardedUploadLeavesNeitherTheFileNorItsCheckedRows()
+    {
+        var process = Process(gated: false);
+        var staged = await StageAsync(process, 10);
+        await process.Jobs.CheckAsync(Principals.Viewer(), staged);
+        Assert.Equal(2, Directory.GetFiles(Path.GetDirectoryName(staged.Path)!).Length);
+
+        process.Jobs.Discard(staged);
+
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(staged.Path)!));
+    }
+
+    [Fact]
     public async Task ASecondImportIsRefusedWhileOneRunsInThisOrAnotherProcess()
     {
         var first = Process(gated: true);

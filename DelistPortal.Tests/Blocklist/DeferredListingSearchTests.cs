@@ -105,6 +105,14 @@ public sealed class DeferredListingSearchTests : IDisposable
         await AssertSearchIndexMatchesListingsAsync();
     }
 
+    [Fact]
+    public async Task TheIndexGathersATextPassInMemoryBeforeWritingASegment()
+    {
+        // FTS5's default of 1 MB cut an import's text pass into dozens of segments a transaction, then merged them.
+        await using var db = _harness.Database.CreateDbContext();
+        Assert.Equal(16 * 1024 * 1024, await db.Database.SqlQueryRaw<int>("SELECT v AS Value FROM ListingSearch_config WHERE k = 'hashsize'").SingleAsync());
+    }
+
     private async Task<int> PendingAsync()
     {
         await using var db = _harness.Database.CreateDbContext();

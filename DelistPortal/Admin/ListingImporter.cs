@@ -53,8 +53,9 @@ internal readonly record struct ImportRecord(ImportRow? Row, ImportError? Error)
 /// <c>network</c> (address or CIDR), <c>reason</c> (a <see cref="ListingReason"/> name), <c>detail</c>, and optional
 /// <c>expires</c> (ISO 8601; empty: the policy's lifetime; <c>never</c>: permanent), <c>self_service</c>
 /// (true/false), <c>helo</c>, <c>samples</c>. Other columns are ignored, so an export can be imported again.
-/// The file is read as a stream, row by row, for the preview and again for the import (<see cref="ImportJobs"/> runs
-/// it in the background): a million rows are never held in memory at once.
+/// The file is read as a stream, row by row, once: the preview checks it and keeps its valid rows in network order in a
+/// work file, which the import (<see cref="ImportJobs"/> runs it in the background) writes from. A million rows are
+/// never held in memory at once.
 /// </summary>
 public sealed class ListingImporter(BlocklistService blocklist, TimeProvider time)
 {
@@ -94,7 +95,9 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         }, cancellationToken, batchSize);
     }
 
-    internal static async Task<ImportPreview> PreviewFileAsync(Stream csv, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="keep">Where the valid rows go for the import, if it is to skip checking the file again (<see cref="ImportJobs.CheckAsync"/>).</param>
+    internal static async Task<ImportPreview> PreviewFileAsync(Stream csv, DateTimeOffset now, CancellationToken cancellationToken,
+        NetworkOrderedRows? keep = null)
     {
         var (rows, errors) = (0, 0);
         var firstRows = new List<ImportRow>();
@@ -103,6 +106,7 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
         {
             if (record.Row is { } row)
             {
+                keep?.Add(row);
                 if (rows++ < ShownRows)
                 {
                     firstRows.Add(row);
@@ -113,16 +117,14 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
                 firstErrors.Add(record.Error!);
             }
         }
+        keep?.Save(errors);
         return new ImportPreview(rows, firstRows, errors, firstErrors);
     }
 
     /// <summary>
     /// Lists the file's valid rows in batches of <paramref name="batchSize"/>, in network order: the whole file is read
     /// and checked first (its valid rows kept in a work file, <see cref="NetworkOrderedRows"/>), then written sorted by
-    /// network, the next batch read while the database writes the current one. The outcome is the file order's: the
-    /// first row of a network in the file is the one listed, and the refused rows named are the file's first ones. Rows
-    /// the preview refused are skipped here. Their text is put in the full-text index at the end, in one pass
-    /// (docs/decisions/011).
+    /// network (<see cref="ImportRowsAsync"/>).
     /// </summary>
     /// <param name="totalRows">The file's valid rows, for progress; 0 when unknown.</param>
     /// <param name="connection">An open connection to write on (the import job's, with a larger page cache), or null.</param>
@@ -152,7 +154,21 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             }
         }
         rows.Sort();
+        return await ImportRowsAsync(blocklist, rows, invalid, actor, clientAddress, connection, afterBatch, cancellationToken, batchSize);
+    }
 
+    /// <summary>
+    /// Lists checked rows (a file's, in network order) in batches of <paramref name="batchSize"/>, the next batch read
+    /// while the database writes the current one. The outcome is the file order's: the first row of a network in the
+    /// file is the one listed, and the refused rows named are the file's first ones. The rows' text is put in the
+    /// full-text index at the end, in one pass (docs/decisions/011).
+    /// </summary>
+    /// <param name="invalid">The file's rows with errors, left out (for the progress and the result).</param>
+    internal static async Task<ImportResult> ImportRowsAsync(BlocklistService blocklist, NetworkOrderedRows rows, int invalid, Actor actor,
+        string? clientAddress, System.Data.Common.DbConnection? connection, Func<ImportProgress, CancellationToken, Task>? afterBatch, CancellationToken cancellationToken,
+        int batchSize = BatchSize)
+    {
+        var totalRows = rows.Count;
         var batches = System.Threading.Channels.Channel.CreateBounded<List<ImportRow>>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(async () =>

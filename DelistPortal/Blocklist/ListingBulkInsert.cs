@@ -8,7 +8,7 @@ namespace DelistPortal.Blocklist;
 
 /// <summary>
 /// Inserts a batch of new listings with one SQL statement, and their history events with a second one (the rows go in
-/// as one JSON array, read with <c>json_each</c>), in the context's open transaction. For imports: SaveChanges sends
+/// as one JSON array, read with <c>jsonb_each</c>), in the context's open transaction. For imports: SaveChanges sends
 /// one INSERT per entity, and inside a transaction SQLite opens a statement savepoint for each statement that writes
 /// the FTS5 search table (through the <see cref="ListingSearch"/> triggers); FTS5 writes its pending terms to disk
 /// at every savepoint, so a batch of 1,000 listings became 1,000 one-row index segments to write and merge. In one
@@ -104,9 +104,11 @@ internal static class ListingBulkInsert
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    // jsonb_each, not json_each: json_each hands each row's array to `->>` as JSON text, which SQLite rendered from
+    // its parsed form and parsed again for every row; jsonb_each hands it over parsed (a quarter of the statements' time).
     private static string InsertSql<T>(string table, Column<T>[] columns) =>
         $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) " +
-        $"SELECT {string.Join(", ", columns.Select((_, i) => $"value ->> {i}"))} FROM json_each(CAST($rows AS TEXT)) ORDER BY key";
+        $"SELECT {string.Join(", ", columns.Select((_, i) => $"value ->> {i}"))} FROM jsonb_each(CAST($rows AS TEXT)) ORDER BY key";
 
     private static SqliteCommand CreateCommand<T>(PortalDbContext db, string sql, Column<T>[] columns, IReadOnlyList<T> rows)
     {
