@@ -391,6 +391,66 @@ public class BlocklistServiceTests : IDisposable
         }
         Assert.Equal(1, await db.ListingEvents.CountAsync(e => e.Reason == original));
     }
+
+    [Fact]
+    public async Task MultiRowStatementsKeepTheTalliesExactAndLogEachChangedListingOnce()
+    {
+        // PostgreSQL keeps both from statement triggers over transition tables, SQLite from row triggers: the counts
+        // must come out the same for one statement of many rows (a batch import, a bulk script) as for many of one row.
+        ListingReason[] reasons = [ListingReason.Spam, ListingReason.Phishing, ListingReason.Malware];
+        var drafts = Enumerable.Range(1, 120).Select(i => Draft($"203.0.113.{i}") with
+        {
+            Reason = reasons[i % 3],
+            ExpiresAt = i % 4 == 0 ? DelistingHarness.Start.AddHours(1) : null,
+        }).ToList();
+        await using var db = _harness.Database.CreateDbContext();
+
+        var since = await LastPositionAsync(db);
+        var listed = await Blocklist.ListManyAsync(drafts, Alice, null);
+        Assert.All(listed, r => Assert.Equal(ChangeOutcome.Done, r.Outcome));
+        await AssertTalliesAsync(db);
+        Assert.Equal(listed.Select(r => r.Listing!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), await ListingEntriesAsync(db, since));
+
+        // An operator's script: one UPDATE ending many listings, one that changes neither status nor reason, one
+        // INSERT of many rows and one DELETE of them (rows without history, which the history's key would refuse).
+        var statements = new (string Sql, string Changed)[]
+        {
+            ("""UPDATE "Listings" SET "Status" = 'Expired', "EndedAt" = "ExpiresAt" WHERE "ExpiresAt" IS NOT NULL""", """SELECT "Id" AS "Value" FROM "Listings" WHERE "ExpiresAt" IS NOT NULL"""),
+            ("""UPDATE "Listings" SET "Detail" = "Detail" || '.' WHERE "Reason" = 'Spam'""", """SELECT "Id" AS "Value" FROM "Listings" WHERE "Reason" = 'Spam'"""),
+            ("""
+                INSERT INTO "Listings" ("Network", "RangeStart", "RangeEnd", "PrefixLength", "Reason", "Detail", "Source", "ListedAt",
+                    "Status", "EndedAt", "SelfServiceAllowed", "TimesListedBefore", "Version")
+                SELECT "Network", "RangeStart", "RangeEnd", "PrefixLength", "Reason", 'an old listing', "Source", "ListedAt",
+                    'Delisted', "ListedAt", "SelfServiceAllowed", 0, 1 FROM "Listings" WHERE "Reason" = 'Malware'
+                """, """SELECT "Id" AS "Value" FROM "Listings" WHERE "Detail" = 'an old listing'"""),
+        };
+        foreach (var (sql, changed) in statements)
+        {
+            since = await LastPositionAsync(db);
+            await db.Database.ExecuteSqlRawAsync(sql);
+            await AssertTalliesAsync(db);
+            var ids = await db.Database.SqlQueryRaw<int>(changed).ToListAsync();
+            Assert.Equal(ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), await ListingEntriesAsync(db, since));
+        }
+        var deleted = await db.Database.SqlQueryRaw<int>("""SELECT "Id" AS "Value" FROM "Listings" WHERE "Detail" = 'an old listing'""").ToListAsync();
+        since = await LastPositionAsync(db);
+        Assert.Equal(40, await db.Database.ExecuteSqlRawAsync("""DELETE FROM "Listings" WHERE "Detail" = 'an old listing'"""));
+        await AssertTalliesAsync(db);
+        Assert.Equal(deleted.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), await ListingEntriesAsync(db, since));
+    }
+
+    private static async Task<long> LastPositionAsync(PortalDbContext db) =>
+        await db.ChangeLog.Select(e => (long?)e.Position).MaxAsync() ?? 0;
+
+    private static async Task<List<string>> ListingEntriesAsync(PortalDbContext db, long since) =>
+        (await db.ChangeLog.AsNoTracking().Where(e => e.Position > since && e.Topic == ChangeLogTopics.Listing).Select(e => e.Key).ToListAsync()).Order().ToList();
+
+    private static async Task AssertTalliesAsync(PortalDbContext db)
+    {
+        var counted = await db.Listings.GroupBy(l => new { l.Status, l.Reason }).Select(g => new { g.Key.Status, g.Key.Reason, Count = g.Count() }).ToListAsync();
+        var tallies = await db.ListingTallies.AsNoTracking().Where(t => t.Count != 0).ToListAsync();
+        Assert.Equal(counted.Select(c => (c.Status, c.Reason, c.Count)).Order(), tallies.Select(t => (t.Status, t.Reason, t.Count)).Order());
+    }
 }
 
 /// <summary>The same tests on the real PostgreSQL server.</summary>

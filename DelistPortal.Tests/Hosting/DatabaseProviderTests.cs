@@ -88,6 +88,47 @@ public sealed class DatabaseProviderTests
     }
 
     [Fact]
+    public async Task ADnsblOnlyHostOnPostgreSqlKeepsItsOwnIndexSnapshotAndStartsFromIt()
+    {
+        using var database = new TemporaryDatabase(DatabaseProvider.PostgreSQL);
+        var dataFolder = Directory.CreateTempSubdirectory("delistportal-dnsbl-host-").FullName;
+        var settings = new Dictionary<string, string?>(database.HostSettings)
+        {
+            ["Portal:DataDirectory"] = dataFolder,
+            ["ChangeLog:SnapshotInterval"] = "00:00:01",
+        };
+        var snapshot = IndexSnapshotFile.PathForPostgreSql(database.ConnectionString, dataFolder);
+        try
+        {
+            await using (var portal = new PortalFactory(settings: settings))
+            // A host setting, so that it is there when the roles are read.
+            await using (var dnsblOnly = portal.WithWebHostBuilder(host => host.UseSetting("Portal:Roles", "dnsbl")))
+            {
+                var listed = await dnsblOnly.Services.GetRequiredService<BlocklistService>().ListAsync(
+                    new ListingDraft(IpNetwork.Single(IPAddress.Parse("192.0.2.200")), ListingReason.Spam, "seen by a sensor", ListingSource.Api),
+                    Actor.ApiKey("sensor"), null);
+                Assert.Equal(ChangeOutcome.Done, listed.Outcome);
+                var watch = Stopwatch.StartNew();
+                while (!portal.Logs.All.Contains("Wrote the index snapshot", StringComparison.Ordinal))
+                {
+                    Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the dnsbl-only host wrote no index snapshot");
+                    await Task.Delay(50);
+                }
+            }
+            Assert.True(File.Exists(snapshot));
+
+            await using var next = new PortalFactory(settings: settings);
+            await using var nextDnsblOnly = next.WithWebHostBuilder(host => host.UseSetting("Portal:Roles", "dnsbl"));
+            Assert.True(nextDnsblOnly.Services.GetRequiredService<BlocklistIndex>().TryFindMostSpecific(IPAddress.Parse("192.0.2.200"), out _));
+            Assert.Contains("loaded from the snapshot at position", next.Logs.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataFolder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TwoHostsStartingTogetherOnANewPostgreSqlDatabaseMigrateAndSeedItOnceAndFollowEachOther()
     {
         // A database nobody created yet: the first host creates it, migrates and seeds under the advisory lock.

@@ -26,16 +26,11 @@ public sealed class FirstAdminSetup(
     /// <summary>Makes sure both roles exist; if no admin does, issues a setup token and logs its link.</summary>
     public async Task AnnounceIfNeededAsync(CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in AdminRoles.All)
         {
-            // Two processes starting together may both create it: the loser's unique-name error is expected.
-            if (!await roles.RoleExistsAsync(role) && !(await CreateRoleAsync(roles, role)) && !await roles.RoleExistsAsync(role))
-            {
-                throw new InvalidOperationException($"The role {role} could not be created.");
-            }
+            await EnsureRoleAsync(role);
         }
+        await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
         if ((await users.GetUsersInRoleAsync(AdminRoles.Admin)).Count > 0)
         {
@@ -111,15 +106,37 @@ public sealed class FirstAdminSetup(
         return new SetupResult(true, []);
     }
 
-    private static async Task<bool> CreateRoleAsync(RoleManager<IdentityRole> roles, string role)
+    /// <summary>
+    /// Creates the role unless it exists. Hosts starting together may both find it missing and both insert it: the
+    /// loser's unique-name error is expected, and the winner's row, committed by then, is read again. Each attempt has
+    /// its own scope: a failed insert stays tracked by its context, whose next save (the next role's) repeated it and
+    /// failed too — "The role Viewer could not be created" on a start beside another host.
+    /// </summary>
+    private async Task EnsureRoleAsync(string role)
     {
-        try
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            return (await roles.CreateAsync(new IdentityRole(role))).Succeeded;
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            if (await roles.RoleExistsAsync(role))
+            {
+                return;
+            }
+            try
+            {
+                if ((await roles.CreateAsync(new IdentityRole(role))).Succeeded)
+                {
+                    return;
+                }
+            }
+            catch (DbUpdateException ex) when (PortalDbContext.IsUniqueViolation(ex))
+            {
+                // Another host created it meanwhile.
+            }
         }
-        catch (DbUpdateException)
+        await using var again = scopes.CreateAsyncScope();
+        if (!await again.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().RoleExistsAsync(role))
         {
-            return false;
+            throw new InvalidOperationException($"The role {role} could not be created.");
         }
     }
 

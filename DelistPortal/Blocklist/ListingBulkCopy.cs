@@ -9,8 +9,9 @@ namespace DelistPortal.Blocklist;
 /// <summary>
 /// PostgreSQL's counterpart of <see cref="ListingBulkInsert"/>: a batch of new listings and their history events by
 /// binary COPY, in the context's open transaction. COPY returns no ids, so the listings' ids are taken from the
-/// table's identity sequence first (one statement) and written with the rows; the events then name them. Row
-/// triggers fire for COPY as for INSERT, so the tallies and the change log are written as for any other change.
+/// table's identity sequence first (one statement) and written with the rows; the events then name them. Triggers
+/// fire for COPY as for INSERT (statement triggers with their transition tables too), so the tallies and the change
+/// log are written as for any other change.
 /// The columns are <see cref="ListingBulkInsert"/>'s, in its order (a test holds them together).
 /// </summary>
 internal static class ListingBulkCopy

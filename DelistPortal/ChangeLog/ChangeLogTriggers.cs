@@ -58,6 +58,73 @@ public static class ChangeLogTriggers
         DROP FUNCTION IF EXISTS change_log_append() CASCADE;
         """;
 
+    /// <summary>
+    /// What replaces the row trigger "Listings_ChangeLog" of <see cref="CreatePostgreSql"/> (migration
+    /// "StatementLevelListingTriggers"): the same entries, written at the commit under the same lock, but a statement at
+    /// a time. PostgreSQL allows a constraint (deferred) trigger only per row, which cost an import a trigger call and a
+    /// one-row insert per listing at each commit. So a statement trigger copies the statement's listing ids from its
+    /// transition table into "ChangeLogPending" with one INSERT … SELECT, and marks the transaction once with a row in
+    /// "ChangeLogCommits", whose deferred trigger moves the pending entries into the change log at the commit, after
+    /// taking the commit-order lock (docs/decisions/012), and notifies once. Both tables only ever hold the rows of
+    /// transactions still running (each moves and deletes its own before it commits), which no other transaction
+    /// sees, so they need no key and writers never wait on them; unlogged, as they are empty after every commit.
+    /// </summary>
+    public static readonly string CreateListingsStatementLevelPostgreSql = $$"""
+        DROP TRIGGER "Listings_ChangeLog" ON "Listings";
+        CREATE UNLOGGED TABLE "ChangeLogPending" ("Topic" character varying(16) NOT NULL, "Key" character varying(64) NOT NULL);
+        CREATE UNLOGGED TABLE "ChangeLogCommits" ("Pending" boolean NOT NULL DEFAULT true);
+        CREATE FUNCTION change_log_pend_listings() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                INSERT INTO "ChangeLogPending" ("Topic", "Key") SELECT 'Listing', "Id"::text FROM old_listings;
+            ELSE
+                INSERT INTO "ChangeLogPending" ("Topic", "Key") SELECT 'Listing', "Id"::text FROM new_listings;
+            END IF;
+            -- One mark per transaction; the setting is the transaction's own and undone with it (or its savepoint).
+            IF FOUND AND current_setting('{{PendingSetting}}', true) IS DISTINCT FROM 'on' THEN
+                PERFORM set_config('{{PendingSetting}}', 'on', true);
+                INSERT INTO "ChangeLogCommits" DEFAULT VALUES;
+            END IF;
+            RETURN NULL;
+        END
+        $body$;
+        CREATE FUNCTION change_log_commit_pending() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            -- Cleared first: a change after SET CONSTRAINTS … IMMEDIATE marks the transaction again.
+            PERFORM set_config('{{PendingSetting}}', '', true);
+            DELETE FROM "ChangeLogCommits";
+            PERFORM pg_advisory_xact_lock({{PostgreSqlCommitOrderLock}});
+            WITH moved AS (DELETE FROM "ChangeLogPending" RETURNING "Topic", "Key")
+                INSERT INTO "ChangeLog" ("Topic", "Key") SELECT "Topic", "Key" FROM moved;
+            IF FOUND THEN
+                PERFORM pg_notify('{{PostgreSqlChannel}}', '');
+            END IF;
+            RETURN NULL;
+        END
+        $body$;
+        CREATE CONSTRAINT TRIGGER "ChangeLogCommits_Commit" AFTER INSERT ON "ChangeLogCommits"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_log_commit_pending();
+        CREATE TRIGGER "Listings_ChangeLog_Insert" AFTER INSERT ON "Listings"
+            REFERENCING NEW TABLE AS new_listings FOR EACH STATEMENT EXECUTE FUNCTION change_log_pend_listings();
+        CREATE TRIGGER "Listings_ChangeLog_Update" AFTER UPDATE ON "Listings"
+            REFERENCING NEW TABLE AS new_listings FOR EACH STATEMENT EXECUTE FUNCTION change_log_pend_listings();
+        CREATE TRIGGER "Listings_ChangeLog_Delete" AFTER DELETE ON "Listings"
+            REFERENCING OLD TABLE AS old_listings FOR EACH STATEMENT EXECUTE FUNCTION change_log_pend_listings();
+        """;
+
+    /// <summary>Undoes <see cref="CreateListingsStatementLevelPostgreSql"/>: the row trigger of <see cref="CreatePostgreSql"/> again.</summary>
+    public const string DropListingsStatementLevelPostgreSql = """
+        DROP FUNCTION IF EXISTS change_log_pend_listings() CASCADE;
+        DROP FUNCTION IF EXISTS change_log_commit_pending() CASCADE;
+        DROP TABLE IF EXISTS "ChangeLogPending";
+        DROP TABLE IF EXISTS "ChangeLogCommits";
+        CREATE CONSTRAINT TRIGGER "Listings_ChangeLog" AFTER INSERT OR UPDATE OR DELETE ON "Listings"
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_log_append('Listing', 'Id');
+        """;
+
+    /// <summary>The transaction-local setting that says this transaction has pending change-log entries.</summary>
+    private const string PendingSetting = "delistportal.change_log_pending";
+
     private static string Append(string topic, string key) =>
         $"INSERT INTO ChangeLog (Topic, \"Key\") VALUES ('{topic}', CAST({key} AS TEXT));";
 

@@ -72,7 +72,7 @@ public static class PortalHostingExtensions
                 database.Provider == DatabaseProvider.PostgreSQL
                     ? IndexSnapshotFile.PathForPostgreSql(database.ConnectionString!, portal.DataDirectoryPath)
                     : IndexSnapshotFile.PathFor(DatabaseConnection.ConnectionString(provider.GetRequiredService<IConfiguration>(), portal)),
-                provider.GetRequiredService<ILogger<IndexSnapshotFile>>());
+                provider.GetRequiredService<ILogger<IndexSnapshotFile>>(), thisHostsOwn: database.Provider == DatabaseProvider.PostgreSQL);
         });
 
         services.AddDataProtection().SetApplicationName("DelistPortal").PersistKeysToDbContext<PortalDbContext>();
@@ -103,6 +103,12 @@ public static class PortalHostingExtensions
         if (roles.HasFlag(PortalRoles.Dnsbl))
         {
             services.AddHostedService(provider => provider.GetRequiredService<DnsblServer>());
+            if (!roles.HasFlag(PortalRoles.Worker))
+            {
+                // On PostgreSQL no other host writes this host's snapshot: without its own, a dnsbl-only host read the
+                // whole table at every start (the worker's writer, below, is every other host's).
+                services.AddHostedService(provider => ActivatorUtilities.CreateInstance<IndexSnapshotWriter>(provider, true));
+            }
         }
         if (roles.HasFlag(PortalRoles.Worker))
         {

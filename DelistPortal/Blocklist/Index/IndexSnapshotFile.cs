@@ -16,12 +16,19 @@ namespace DelistPortal.Blocklist.Index;
 /// once the entry was pruned — and the whole file is checked against its SHA-256. Anything else: the usual load.
 /// Written to a temporary file and renamed over the old one, so a reader sees a whole file or the previous one.
 /// </summary>
-public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFactory, string? path, ILogger<IndexSnapshotFile> logger)
+public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFactory, string? path, ILogger<IndexSnapshotFile> logger,
+    bool thisHostsOwn = false)
 {
     private const ulong Magic = 0x31_50_41_4E_53_58_49_44; // "DIXSNAP1"
 
     /// <summary>Where the file is; null for a database that is not a file (in memory).</summary>
     public string? Path { get; } = path;
+
+    /// <summary>
+    /// Whether only this host reads the file (PostgreSQL: <see cref="PathForPostgreSql"/>, in the host's own data folder),
+    /// rather than every process on the database (SQLite: beside the database file).
+    /// </summary>
+    public bool ThisHostsOwn { get; } = thisHostsOwn;
 
     /// <summary>The file beside the database named by <paramref name="connectionString"/>, or null when it is not a file.</summary>
     public static string? PathFor(string connectionString)

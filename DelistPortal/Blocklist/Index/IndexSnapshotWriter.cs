@@ -9,14 +9,16 @@ namespace DelistPortal.Blocklist.Index;
 /// <see cref="ChangeLogOptions.SnapshotInterval"/>, when the log moved since the last file, it reads the log's last
 /// entry and then the active listings (as a start does: whatever commits in between is after that entry, and a
 /// process that starts from the file applies it again), and replaces the file. A read costs about as much as a
-/// start's load (~2 s of one core at a million listings).
+/// start's load (~2 s of one core at a million listings). A host without the worker role that serves the DNSBL runs
+/// one too (<paramref name="onlyForThisHostsOwnFile"/>), which writes only a file no other host writes (PostgreSQL's).
 /// </summary>
 public sealed class IndexSnapshotWriter(
     IndexSnapshotFile snapshots,
     ListingIndexFollower listings,
     IOptions<ChangeLogOptions> options,
     TimeProvider time,
-    ILogger<IndexSnapshotWriter> logger) : BackgroundService
+    ILogger<IndexSnapshotWriter> logger,
+    bool onlyForThisHostsOwnFile = false) : BackgroundService
 {
     private long _written = -1;
 
@@ -39,7 +41,8 @@ public sealed class IndexSnapshotWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.SnapshotInterval;
-        if (interval <= TimeSpan.Zero)
+        // On SQLite the file beside the database is every process's, and the worker keeps it.
+        if (interval <= TimeSpan.Zero || (onlyForThisHostsOwnFile && !snapshots.ThisHostsOwn))
         {
             return;
         }
