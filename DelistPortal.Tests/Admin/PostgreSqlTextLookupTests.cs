@@ -24,7 +24,6 @@ public sealed class PostgreSqlTextLookupTests
     public void TheIndexIsAskedForTheRarestWordWithItsNeighbours()
     {
         Assert.Equal(" 99999:", PostgreSqlTextLookup.IndexPart("Benchmark listing 99999: mail", Sample.Share));
-        Assert.Equal(" 377:", PostgreSqlTextLookup.IndexPart("listing 377:", Sample.Share));
     }
 
     [Fact]
@@ -34,6 +33,8 @@ public sealed class PostgreSqlTextLookupTests
         // "12" is too short for a trigram of its own.
         Assert.Equal("listing 12", PostgreSqlTextLookup.IndexPart("listing 12", Sample.Share));
         Assert.Equal("unknown", PostgreSqlTextLookup.IndexPart("unknown", Sample.Share));
+        // "377" is in a sixth of the rows: too many to fetch and sort rather than walk.
+        Assert.Equal("listing 377", PostgreSqlTextLookup.IndexPart("listing 377", Sample.Share));
         // Before the first ANALYZE: no sample, nothing to choose by.
         Assert.Equal("rented vps", PostgreSqlTextLookup.IndexPart("rented vps", new PostgreSqlTextLookup.Sample([]).Share));
     }

@@ -19,6 +19,12 @@ namespace DelistPortal.Admin;
 /// </summary>
 internal static class PostgreSqlTextLookup
 {
+    /// <summary>
+    /// A word the sample finds in this share of rows or more is not asked for alone: its rows (tens of thousands at a
+    /// million) would all be fetched, checked and sorted, where the planner would rather walk the sort's index.
+    /// </summary>
+    public const double RareShare = 0.02;
+
     public static async Task<ListingGridQuery.TextSearch> FindAsync(PortalDbContext db, string text, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -30,8 +36,8 @@ internal static class PostgreSqlTextLookup
     /// <summary>
     /// The part of <paramref name="text"/> to ask the trigram index for: its rarest word (letters and digits, at least
     /// <see cref="ListingSearch.MinLength"/> of them, with the character on each side that the text has: " 77777:" holds
-    /// the trigrams of a word on its own), when the sample finds it in fewer rows than the whole text's most common word;
-    /// else the whole text.
+    /// the trigrams of a word on its own), when the sample finds it in fewer rows than the whole text's most common word
+    /// and in under <see cref="RareShare"/> of them; else the whole text, and the planner chooses between the index and a walk.
     /// </summary>
     internal static string IndexPart(string text, Func<string, double> share)
     {
@@ -42,7 +48,7 @@ internal static class PostgreSqlTextLookup
         }
         var shares = words.Select(share).ToList();
         var rarest = shares.IndexOf(shares.Min());
-        return shares[rarest] < shares.Max() ? words[rarest] : text;
+        return shares[rarest] < shares.Max() && shares[rarest] < RareShare ? words[rarest] : text;
     }
 
     private static IEnumerable<string> Words(string text)
