@@ -124,6 +124,25 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
             // Every match of the trigram index is in the view.
             return new GridTotal(text.Matches, Exact: true);
         }
+        if (text.Mode == ListingGridQuery.TextMode.Filter)
+        {
+            // What SQLite's lookup knows first: whether the text has more matches than the lookup takes (then the total
+            // is a walk's, "more than" a small cap), else all of them (then it is exact).
+            var matches = await ScalarAsync(db, ListingGridQuery.CappedCount(new ListingFilter { Search = filter.Search }, text, ListingGridQuery.TextMatchCap), cancellationToken);
+            var unfiltered = filter is { Status: null, Reason: null, Source: null };
+            if (matches <= ListingGridQuery.TextMatchCap && unfiltered)
+            {
+                return new GridTotal(matches, Exact: true);
+            }
+            if (matches > ListingGridQuery.TextMatchCap)
+            {
+                text = ListingGridQuery.TextSearch.Walk with { IndexPart = text.IndexPart };
+                if (unfiltered)
+                {
+                    return new GridTotal(ListingGridQuery.CommonTextCountCap, Exact: false);
+                }
+            }
+        }
         var cap = text.Mode == ListingGridQuery.TextMode.Walk ? ListingGridQuery.CommonTextCountCap : ListingGridQuery.SearchCountCap;
         var count = await ScalarAsync(db, ListingGridQuery.CappedCount(filter, text, cap), cancellationToken);
         return count > cap ? new GridTotal(cap, Exact: false) : new GridTotal(count, Exact: true);
@@ -131,7 +150,7 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
 
     /// <summary>
     /// A selective text goes through the trigram index, once per request (its ids then serve the page and the count); a
-    /// common one (or one too short for the index) walks the sort's index instead.
+    /// common one (or one too short for the index) walks the sort's index instead. On PostgreSQL: <see cref="PostgreSqlTextLookup"/>.
     /// </summary>
     private static async Task<ListingGridQuery.TextSearch> TextSearchAsync(PortalDbContext db, ListingFilter filter, CancellationToken cancellationToken)
     {
@@ -139,9 +158,13 @@ public sealed class ListingAdminService(IDbContextFactory<PortalDbContext> dbFac
         {
             return ListingGridQuery.TextSearch.None;
         }
-        if (text.Length < ListingSearch.MinLength || !db.Database.IsSqlite())
+        if (text.Length < ListingSearch.MinLength)
         {
             return ListingGridQuery.TextSearch.Walk;
+        }
+        if (db.Database.IsNpgsql())
+        {
+            return await PostgreSqlTextLookup.FindAsync(db, text, cancellationToken);
         }
         var sql = ListingGridQuery.TextMatches(text);
         await db.Database.OpenConnectionAsync(cancellationToken);

@@ -66,10 +66,17 @@ internal static class ListingGridQuery
         None,
         Indexed,
         Walk,
+
+        /// <summary>
+        /// PostgreSQL: the text is a condition that the planner answers from the trigram index or by walking the sort's
+        /// index, as its statistics say; its matches are counted (up to <see cref="TextMatchCap"/> + 1) only for a total.
+        /// </summary>
+        Filter,
     }
 
     /// <summary>A view's text search, looked up once per request: for <see cref="TextMode.Indexed"/>, the matching ids (JSON).</summary>
-    public sealed record TextSearch(TextMode Mode, string? Ids = null, int Matches = 0)
+    /// <param name="IndexPart">For <see cref="TextMode.Filter"/>: a rare part of the text to ask the trigram index for, the whole text then filtering its rows (see PostgreSqlTextLookup).</param>
+    public sealed record TextSearch(TextMode Mode, string? Ids = null, int Matches = 0, string? IndexPart = null)
     {
         public static readonly TextSearch None = new(TextMode.None);
 
@@ -290,13 +297,27 @@ internal static class ListingGridQuery
             }
             else
             {
-                var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-                parameters.Add(new SqliteParameter("$like", pattern));
-                where.Add("(l.\"Network\" LIKE $like ESCAPE '\\' OR l.\"Detail\" LIKE $like ESCAPE '\\')");
+                // The detail first: a common text is found there, and OR stops at the first match.
+                parameters.Add(new SqliteParameter("$like", LikePattern(search)));
+                if (text.IndexPart is { } part)
+                {
+                    parameters.Add(new SqliteParameter("$part", LikePattern(part)));
+                    where.Add("(l.\"Detail\" LIKE $part ESCAPE '\\' OR l.\"Network\" LIKE $part ESCAPE '\\')");
+                    // Written || '' so that the whole text filters the part's rows instead of adding its posting lists to the index scan.
+                    where.Add("((l.\"Detail\" || '') LIKE $like ESCAPE '\\' OR (l.\"Network\" || '') LIKE $like ESCAPE '\\')");
+                }
+                else
+                {
+                    where.Add("(l.\"Detail\" LIKE $like ESCAPE '\\' OR l.\"Network\" LIKE $like ESCAPE '\\')");
+                }
             }
         }
         return where;
     }
+
+    /// <summary>A LIKE pattern for the rows that hold <paramref name="text"/> (escaped with a backslash).</summary>
+    internal static string LikePattern(string text) =>
+        "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     /// <summary>The listings that share an address with <paramref name="network"/> (see ListingQueries.Overlapping).</summary>
     private static string Overlapping(IpNetwork network, List<SqliteParameter> parameters)

@@ -12,7 +12,7 @@ namespace DelistPortal.Admin;
 /// choice: PostgreSQL plans from statistics), parameters are named <c>@x</c>, the text walk is <c>ILIKE</c> (SQLite's
 /// LIKE ignores ASCII case; with the pg_trgm GIN index PostgreSQL answers it from the index when it is selective), and
 /// a subquery in FROM gets the alias PostgreSQL 15 requires. The trigram id lookup (<c>TextMode.Indexed</c>) is FTS5's
-/// and never asked for on PostgreSQL.
+/// and never asked for on PostgreSQL (<see cref="PostgreSqlTextLookup"/>).
 /// </summary>
 internal static partial class ListingGridSql
 {
@@ -24,7 +24,7 @@ internal static partial class ListingGridSql
         }
         var text = IndexedBy().Replace(sql.Text, "");
         text = text.Replace("+l.\"", "l.\"", StringComparison.Ordinal)
-            .Replace(" LIKE $like", " ILIKE $like", StringComparison.Ordinal)
+            .Replace(" LIKE $", " ILIKE $", StringComparison.Ordinal)
             .Replace("LIMIT $cap)", "LIMIT $cap) AS capped", StringComparison.Ordinal);
         text = ParameterName().Replace(text, "@$1");
         return (text, [.. sql.Parameters.Select(p => new NpgsqlParameter(p.ParameterName.TrimStart('$'), p.Value))]);

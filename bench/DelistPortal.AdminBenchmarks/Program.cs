@@ -34,7 +34,8 @@ if (args is ["latency", ..])
     {
         Console.WriteLine($"{database.Provider}:");
         var views = new GridPageBenchmarks();
-        foreach (var view in new[] { "active+reason, newest first", "reason, by network", "address search, by network", "status, by expiry", "detail text, newest first" })
+        foreach (var view in new[] { "active+reason, newest first", "reason, by network", "address search, by network", "status, by expiry", "detail text, newest first",
+                     "common text, newest first", "text in 1%, newest first", "text in no row, newest first" })
         {
             views.View = view;
             var filter = (ListingFilter)typeof(GridPageBenchmarks).GetProperty("Filter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(views)!;

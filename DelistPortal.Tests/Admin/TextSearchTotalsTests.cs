@@ -1,0 +1,102 @@
+using System.Net;
+using DelistPortal.Admin;
+using DelistPortal.Blocklist;
+using DelistPortal.Data;
+using DelistPortal.Portal;
+using DelistPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace DelistPortal.Tests.Admin;
+
+/// <summary>
+/// A text search's total means the same on both providers, around the lookup's caps: a text in more listings than the
+/// lookup takes (<see cref="ListingGridQuery.TextMatchCap"/>) is "more than <see cref="ListingGridQuery.CommonTextCountCap"/>",
+/// filtered or not, unless the filtered view holds fewer; a text in fewer is counted exactly, past the small cap too.
+/// The pages are the same rows either way. On PostgreSQL the table is analyzed first, so that its planner (and
+/// PostgreSqlTextLookup's choice of the part to ask the trigram index for) works from statistics, as at a million.
+/// </summary>
+public class TextSearchTotalsTests : IAsyncLifetime
+{
+    private const int Listings = ListingGridQuery.TextMatchCap + 500;
+    private const int Middle = ListingGridQuery.CommonTextCountCap + 500;
+
+    private readonly DelistingHarness _harness;
+    private readonly DatabaseProvider _provider;
+    private ServiceProvider _services = null!;
+
+    public TextSearchTotalsTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected TextSearchTotalsTests(DatabaseProvider provider) => (_harness, _provider) = (new(provider), provider);
+
+    private ListingAdminService Service => _services.GetRequiredService<ListingAdminService>();
+
+    public async Task InitializeAsync()
+    {
+        _services = _harness.BuildAdminProvider();
+        var drafts = new List<ListingDraft>(Listings);
+        for (var i = 0; i < Listings; i++)
+        {
+            // Every row "common"; the first 1,500 "middle" too; one in a hundred for malware.
+            var detail = $"common row {i}:" + (i < Middle ? " middle" : "");
+            var reason = i % 100 == 0 ? ListingReason.Malware : i % 3 == 0 ? ListingReason.Phishing : ListingReason.Spam;
+            drafts.Add(new ListingDraft(IpNetwork.Single(IPAddress.Parse(Address(i))), reason, detail, ListingSource.Admin));
+        }
+        await _harness.Blocklist.ListManyAsync(drafts, Actor.Admin("alice"), null);
+        if (_provider == DatabaseProvider.PostgreSQL)
+        {
+            await using var db = _harness.Database.CreateDbContext();
+            await db.Database.ExecuteSqlRawAsync("ANALYZE \"Listings\"");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        _harness.Dispose();
+    }
+
+    [Fact]
+    public async Task ATextInMoreListingsThanTheLookupTakesIsMoreThanTheSmallCap()
+    {
+        Assert.Equal(new GridTotal(ListingGridQuery.CommonTextCountCap, Exact: false), await TotalAsync(new ListingFilter { Search = "common" }));
+        // 3,500 phishing listings hold it: still "more than" the small cap, as SQLite's walk counts it.
+        Assert.Equal(new GridTotal(ListingGridQuery.CommonTextCountCap, Exact: false), await TotalAsync(new ListingFilter { Search = "common", Reason = ListingReason.Phishing }));
+        Assert.Equal(new GridTotal(Enumerable.Range(0, Listings).Count(i => i % 100 == 0), Exact: true), await TotalAsync(new ListingFilter { Search = "common", Reason = ListingReason.Malware }));
+    }
+
+    [Fact]
+    public async Task ATextInFewerListingsThanTheLookupTakesIsCountedExactly()
+    {
+        Assert.Equal(new GridTotal(Middle, Exact: true), await TotalAsync(new ListingFilter { Search = "MIDDLE" }));
+        Assert.Equal(new GridTotal(Enumerable.Range(0, Middle).Count(i => i % 3 == 0 && i % 100 != 0), Exact: true),
+            await TotalAsync(new ListingFilter { Search = "middle", Reason = ListingReason.Phishing }));
+        Assert.Equal(new GridTotal(0, Exact: true), await TotalAsync(new ListingFilter { Search = "no such listing" }));
+    }
+
+    [Fact]
+    public async Task ARareTextOfCommonWordsFindsItsRowAndItsPagesAreTheWalksRows()
+    {
+        var rare = await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(new ListingFilter { Search = "Common row 777:" }, 25) { WithTotal = true });
+        Assert.Equal(["11.0.3.9"], rare.Items.Select(l => l.Network));
+        Assert.Equal(new GridTotal(1, Exact: true), rare.Total);
+        // Its rarest word is in that row, the whole text in none.
+        Assert.Empty((await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(new ListingFilter { Search = "Common row 777: common" }, 25))).Items);
+
+        var filter = new ListingFilter { Search = "row 12", SortBy = ListingSortColumn.Network, Descending = true };
+        var page = await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(filter, 5));
+        // Listing i is 11.0.(i / 256).(i % 256): by network is by i.
+        var expected = Enumerable.Range(0, Listings).Where(i => $"common row {i}:".Contains("row 12", StringComparison.Ordinal))
+            .OrderByDescending(i => i).Take(5).Select(Address);
+        Assert.Equal(expected, page.Items.Select(l => l.Network));
+    }
+
+    private static string Address(int i) => $"11.0.{i / 256}.{i % 256}";
+
+    private Task<GridTotal> TotalAsync(ListingFilter filter) => Service.CountAsync(Principals.Viewer(), filter);
+}
+
+/// <summary>The same totals on the real PostgreSQL server (PostgreSqlTextLookup and the counts of ListingAdminService).</summary>
+public sealed class TextSearchTotalsOnPostgreSqlTests() : TextSearchTotalsTests(DatabaseProvider.PostgreSQL);
