@@ -88,6 +88,39 @@ public class ImportJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUploadIsCheckedWhileItArrivesAndItsImportWritesWhatTheCheckKept()
+    {
+        var process = Process(gated: false);
+        var (head, tail) = (Csv(10_000), Csv(2_000, offset: 10_000, header: false));
+        // The upload's second part is sent only once the check has kept rows of the first: a check that waited for the
+        // whole upload would never see them, and the upload would fail.
+        var upload = new TwoPartUpload(head, tail, () => Directory.GetFiles(_harness.Database.Folder, "*.rows", SearchOption.AllDirectories)
+            .Any(f => new FileInfo(f).Length > 0));
+
+        var uploaded = await process.Jobs.UploadAsync(Principals.Viewer(), upload, "listings.csv", null);
+        var preview = await uploaded.Checked;
+        Assert.Equal(head.Length + tail.Length, new FileInfo(uploaded.Staged.Path).Length);
+        await process.Jobs.StartAsync(Principals.Admin("alice"), uploaded.Staged, preview.RowCount, null);
+        await process.Jobs.WhenIdleAsync();
+
+        Assert.Equal((12_000, 0), (preview.RowCount, preview.ErrorCount));
+        var job = await process.Jobs.LatestAsync(Principals.Viewer());
+        Assert.Equal((ImportJobState.Finished, 12_000), (job!.State, job.Listed));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(uploaded.Staged.Path)!));
+    }
+
+    [Fact]
+    public async Task AnUploadCutShortLeavesNeitherTheFileNorItsCheckedRows()
+    {
+        var process = Process(gated: false);
+        var upload = new TwoPartUpload(Csv(3_000), [], () => throw new IOException("The browser went away."));
+
+        await Assert.ThrowsAsync<IOException>(() => process.Jobs.UploadAsync(Principals.Viewer(), upload, "listings.csv", null));
+
+        Assert.Empty(Directory.GetFiles(Path.Combine(_harness.Database.Folder, "imports")));
+    }
+
+    [Fact]
     public async Task ADiscardedUploadLeavesNeitherTheFileNorItsCheckedRows()
     {
         var process = Process(gated: false);
@@ -246,14 +279,52 @@ public class ImportJobsTests : IAsyncLifetime
         Assert.Equal(1, process.Held.Held);
     }
 
-    private static async Task<StagedImport> StageAsync(ImportProcess process, int rows, int offset = 0)
+    private static async Task<StagedImport> StageAsync(ImportProcess process, int rows, int offset = 0) =>
+        await process.Jobs.StageAsync(Principals.Viewer(), new MemoryStream(Csv(rows, offset)), "listings.csv", null);
+
+    private static byte[] Csv(int rows, int offset = 0, bool header = true)
     {
-        var csv = new StringBuilder("network,reason,detail\n");
+        var csv = new StringBuilder(header ? "network,reason,detail\n" : "");
         for (var i = offset; i < offset + rows; i++)
         {
             csv.Append($"2001:db8:{i >> 16:x}:{i & 0xffff:x}::/64,Spam,row {i}\n");
         }
-        return await process.Jobs.StageAsync(Principals.Viewer(), new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "listings.csv", null);
+        return Encoding.UTF8.GetBytes(csv.ToString());
+    }
+
+    /// <summary>An upload that sends its head, then its tail once <paramref name="readyForTail"/> holds (waiting 10 s at most).</summary>
+    private sealed class TwoPartUpload(byte[] head, byte[] tail, Func<bool> readyForTail) : Stream
+    {
+        private readonly MemoryStream _head = new(head);
+        private readonly MemoryStream _tail = new(tail);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (await _head.ReadAsync(buffer, cancellationToken) is var read and > 0)
+            {
+                return read;
+            }
+            for (var waited = 0; !readyForTail(); waited++)
+            {
+                if (waited == 200)
+                {
+                    throw new TimeoutException("The upload's first part was not checked while the upload went on.");
+                }
+                await Task.Delay(50, cancellationToken);
+            }
+            return await _tail.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>One process of the portal: its own connections, services and import jobs, on the shared database file.</summary>

@@ -37,6 +37,9 @@ public sealed record ImportStart(ImportJobView? Started, ImportJobView? Running)
 /// <summary>A file uploaded for an import, kept in the data folder until its import ends (or it is discarded).</summary>
 public sealed record StagedImport(string Path, string FileName);
 
+/// <summary>An upload copied to the data folder (<see cref="ImportJobs.UploadAsync"/>), and its check, which may still run.</summary>
+public sealed record UploadedImport(StagedImport Staged, Task<ImportPreview> Checked);
+
 /// <summary>
 /// Runs CSV imports in the background, one at a time across every process that shares the database: the job is a row
 /// (<see cref="ImportJob"/>) that only one can hold as Running, with a lease its process renews. The import goes on
@@ -69,8 +72,71 @@ public sealed class ImportJobs(
     public async Task<StagedImport> StageAsync(ClaimsPrincipal caller, Stream upload, string fileName, IProgress<long>? copied, CancellationToken cancellationToken = default)
     {
         AdminAccess.RequireReader(caller);
+        var path = NewStagingPath();
+        await CopyAsync(upload, path, copied, null, cancellationToken);
+        return Staged(path, fileName);
+    }
+
+    /// <summary>
+    /// Copies an upload to the data folder and checks its rows as they arrive (<see cref="CheckAsync"/>'s work, done
+    /// while the browser is still sending: at a million rows the check took 6 s after a 20 s upload). Returns when
+    /// the upload is copied; <see cref="UploadedImport.Checked"/> ends when the last rows are checked. A failed upload
+    /// leaves no file behind.
+    /// </summary>
+    public async Task<UploadedImport> UploadAsync(ClaimsPrincipal caller, Stream upload, string fileName, IProgress<long>? copied,
+        CancellationToken cancellationToken = default)
+    {
+        AdminAccess.RequireReader(caller);
+        var path = NewStagingPath();
+        var workFile = CheckedRowsPath(path);
+        // A few megabytes ahead of the check at most: the file on disk holds the rest.
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20));
+        var now = time.GetUtcNow();
+        var checking = Task.Run(async () =>
+        {
+            try
+            {
+                await using var csv = pipe.Reader.AsStream();
+                using var rows = NetworkOrderedRows.Create(workFile, 0);
+                return await ListingImporter.PreviewFileAsync(csv, now, cancellationToken, rows);
+            }
+            catch
+            {
+                TryDelete(workFile);
+                throw;
+            }
+        }, cancellationToken);
+        try
+        {
+            await CopyAsync(upload, path, copied, pipe.Writer, cancellationToken);
+            await pipe.Writer.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            await pipe.Writer.CompleteAsync(ex);
+            await checking.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            TryDelete(workFile);
+            throw;
+        }
+        return new UploadedImport(Staged(path, fileName), checking);
+    }
+
+    private string NewStagingPath()
+    {
         Directory.CreateDirectory(StagingFolder);
-        var path = Path.Combine(StagingFolder, $"{Guid.NewGuid():N}.csv");
+        return Path.Combine(StagingFolder, $"{Guid.NewGuid():N}.csv");
+    }
+
+    private static StagedImport Staged(string path, string fileName)
+    {
+        var name = Path.GetFileName(fileName);
+        return new StagedImport(path, name.Length > ImportJob.MaxFileNameLength ? name[..ImportJob.MaxFileNameLength] : name);
+    }
+
+    /// <param name="alsoTo">Where the bytes go too (the check reading them as they arrive), or null.</param>
+    private static async Task CopyAsync(Stream upload, string path, IProgress<long>? copied, System.IO.Pipelines.PipeWriter? alsoTo,
+        CancellationToken cancellationToken)
+    {
         try
         {
             await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
@@ -80,6 +146,11 @@ public sealed class ImportJobs(
             while ((read = await upload.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                if (alsoTo is not null && (await alsoTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken)).IsCompleted)
+                {
+                    // The check stopped reading: it failed, and the caller hears why from it.
+                    break;
+                }
                 total += read;
                 copied?.Report(total);
             }
@@ -89,8 +160,6 @@ public sealed class ImportJobs(
             File.Delete(path);
             throw;
         }
-        var name = Path.GetFileName(fileName);
-        return new StagedImport(path, name.Length > ImportJob.MaxFileNameLength ? name[..ImportJob.MaxFileNameLength] : name);
     }
 
     /// <summary>
