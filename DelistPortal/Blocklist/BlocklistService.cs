@@ -160,9 +160,7 @@ public sealed class BlocklistService(
                     // Before the commit, always: a committed deferral row would defer every later writer's listings.
                     await db.Database.ExecuteSqlRawAsync(ListingSearch.EndDeferralSql, cancellationToken);
                 }
-                await ListingBulkInsert.InsertEventsAsync(db, added
-                    .Select(a => ListingEvent.For(a.Listing, a.Kind, actor, now, clientAddress, drafts[a.Index].Detail.Trim()))
-                    .ToList(), cancellationToken);
+                await ListingBulkInsert.InsertListedEventsAsync(db, listings, actor, now, clientAddress, cancellationToken);
                 await SupersedeExceptionsAsync(db, listings, actor, now, clientAddress, cancellationToken);
                 if (importBatch)
                 {
