@@ -65,6 +65,26 @@ public class ImportJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnImportEndsWithEveryRowAnsweredByThisProcesssLookupIndex()
+    {
+        var csv = new StringBuilder("network,reason,detail\n");
+        for (var i = 0; i < 3 * BatchRows; i++)
+        {
+            csv.Append($"2001:db8:{i >> 16:x}:{i & 0xffff:x}::/64,Spam,row {i}\n");
+        }
+
+        // Three batches, whose commits do not wait for this process's index (its follower is not even running here):
+        // the import's end does.
+        var result = await ListingImporter.ImportFileAsync(_harness.Blocklist, new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())),
+            _harness.Clock.GetUtcNow(), 0, Actor.Admin("alice"), null, null, null, CancellationToken.None, BatchRows);
+
+        Assert.Equal(3 * BatchRows, result.Listed);
+        var missing = Enumerable.Range(0, 3 * BatchRows)
+            .Count(i => !_harness.Index.TryFindMostSpecific(System.Net.IPAddress.Parse($"2001:db8:{i >> 16:x}:{i & 0xffff:x}::1"), out _));
+        Assert.Equal(0, missing);
+    }
+
+    [Fact]
     public async Task AnImportOfACheckedFileWritesTheRowsTheCheckKeptWithoutReadingTheFileAgain()
     {
         var process = Process(gated: false);
@@ -337,7 +357,8 @@ public class ImportJobsTests : IAsyncLifetime
         }
         var held = new ImportGate(gate);
         var factory = new Factory(_harness.Database, new DelistPortal.ChangeLog.ChangeLogCommitSignal(() => _harness.Follower), held);
-        var blocklist = new BlocklistService(factory, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance);
+        var blocklist = new BlocklistService(factory, new ListingPolicy(Options.Create(new BlocklistOptions())), _harness.Clock, NullLogger<BlocklistService>.Instance,
+            _harness.Follower);
         var jobs = new ImportJobs(factory, blocklist, _harness.Clock, Options.Create(new ImportOptions { BatchRows = BatchRows }),
             Options.Create(new PortalOptions { DataDirectory = _harness.Database.Folder }), new Microsoft.Extensions.Logging.Logger<ImportJobs>(new Microsoft.Extensions.Logging.LoggerFactory([Logs])));
         var process = new ImportProcess(jobs, gate, held);

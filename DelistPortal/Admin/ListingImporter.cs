@@ -233,9 +233,10 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
         KeepFirstLines(refused);
-        // The rows' text goes into the full-text index now, in one pass (the import deferred it): an import ends when
-        // text search finds all its rows. An import that stops early leaves them to the next import or start (ImportJobs).
-        await blocklist.IndexPendingSearchAsync(connection, cancellationToken: cancellationToken);
+        // The rows' text goes into the full-text index now, in one pass (the import deferred it), and this process's
+        // lookup index catches up with the last batches: an import ends when text search finds all its rows and the
+        // DNSBL here answers for them. An import that stops early leaves the text to the next import or start (ImportJobs).
+        await blocklist.FinishImportAsync(connection, cancellationToken);
         return new ImportResult(listed, already, refusedCount, refused, invalid);
     }
 

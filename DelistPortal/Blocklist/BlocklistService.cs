@@ -1,5 +1,6 @@
 using System.Net;
 using DelistPortal.Blocklist.Index;
+using DelistPortal.ChangeLog;
 using DelistPortal.Data;
 using DelistPortal.Portal;
 using Microsoft.Data.Sqlite;
@@ -12,11 +13,13 @@ namespace DelistPortal.Blocklist;
 /// Every change to the blocklist goes through here (or through the delist wizard's service for senders), so
 /// each one is validated, versioned and written to the history in the same transaction.
 /// </summary>
+/// <param name="follower">This process's change-log follower, which an import waits for once at its end (<see cref="FinishImportAsync"/>).</param>
 public sealed class BlocklistService(
     IDbContextFactory<PortalDbContext> dbFactory,
     ListingPolicy policy,
     TimeProvider time,
-    ILogger<BlocklistService> logger)
+    ILogger<BlocklistService> logger,
+    ChangeLogFollower? follower = null)
 {
     public async Task<ChangeResult> ListAsync(ListingDraft draft, Actor actor, string? clientAddress, CancellationToken cancellationToken = default)
     {
@@ -59,8 +62,10 @@ public sealed class BlocklistService(
     /// </summary>
     /// <param name="connection">An open connection to write on (an import job's own), or null for one from the pool.</param>
     /// <param name="deferSearch">
-    /// Leave the new listings' text out of the full-text index for now (an import): <see cref="IndexPendingSearchAsync"/>
-    /// indexes them later in one pass, which costs a fraction of indexing batch by batch (docs/decisions/011).
+    /// An import's batch: on SQLite the new listings' text is left out of the full-text index for now
+    /// (<see cref="IndexPendingSearchAsync"/> indexes them later in one pass, which costs a fraction of indexing batch by
+    /// batch: docs/decisions/011), and on both providers the commit does not wait for this process's lookup index; the
+    /// import calls <see cref="FinishImportAsync"/> at its end.
     /// </param>
     public async Task<IReadOnlyList<ChangeResult>> ListManyAsync(IReadOnlyList<ListingDraft> drafts, Actor actor, string? clientAddress,
         CancellationToken cancellationToken = default, System.Data.Common.DbConnection? connection = null, bool deferSearch = false) =>
@@ -136,6 +141,8 @@ public sealed class BlocklistService(
             db.Database.SetDbConnection(connection);
         }
 
+        // An import's batch does not wait for this process's lookup index at its commit (see below).
+        var importBatch = deferSearch;
         // PostgreSQL's trigram index takes a batch as it comes (GIN's pending list): nothing to defer there.
         deferSearch &= db.Database.IsSqlite();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -153,15 +160,13 @@ public sealed class BlocklistService(
                     // Before the commit, always: a committed deferral row would defer every later writer's listings.
                     await db.Database.ExecuteSqlRawAsync(ListingSearch.EndDeferralSql, cancellationToken);
                 }
-                await ListingBulkInsert.InsertEventsAsync(db, added
-                    .Select(a => ListingEvent.For(a.Listing, a.Kind, actor, now, clientAddress, drafts[a.Index].Detail.Trim()))
-                    .ToList(), cancellationToken);
+                await ListingBulkInsert.InsertListedEventsAsync(db, listings, actor, now, clientAddress, cancellationToken);
                 await SupersedeExceptionsAsync(db, listings, actor, now, clientAddress, cancellationToken);
-                if (deferSearch)
+                if (importBatch)
                 {
                     // An import's batch: the synchronous commit only wakes this process's change-log follower, which
                     // applies the batch to the lookup index while the next batch is written, instead of the import
-                    // waiting for it (a tenth of an import's time). The import's last commit (the text pass) waits.
+                    // waiting for it (a tenth of an import's time). The import waits once, at its end (FinishImportAsync).
                     transaction.Commit();
                 }
                 else
@@ -187,6 +192,23 @@ public sealed class BlocklistService(
         // An import logs once, at its end (ImportJobs); a line per batch said the same thing a hundred times.
         logger.LogDebug("{Actor} listed {Count} networks in one batch", actor.Name, added.Count);
         return results;
+    }
+
+    /// <summary>
+    /// Ends an import whose batches were written with <c>deferSearch</c>: their text goes into the full-text index
+    /// (<see cref="IndexPendingSearchAsync"/>), and this process's lookup index is brought up to date, so that the import
+    /// ends with all its rows searchable and answered here. Returns how many listings it put in the text index.
+    /// </summary>
+    public async Task<int> FinishImportAsync(System.Data.Common.DbConnection? connection = null, CancellationToken cancellationToken = default)
+    {
+        var indexed = await IndexPendingSearchAsync(connection, cancellationToken: cancellationToken);
+        // The batches' commits only woke the follower. On SQLite the text pass's commit, if it had rows, has waited for
+        // it already (a catch-up with nothing new costs one read of the log); on PostgreSQL this is the wait.
+        if (follower is not null)
+        {
+            await follower.CatchUpAsync(cancellationToken);
+        }
+        return indexed;
     }
 
     /// <summary>

@@ -7,9 +7,10 @@ using NpgsqlTypes;
 namespace DelistPortal.Blocklist;
 
 /// <summary>
-/// PostgreSQL's counterpart of <see cref="ListingBulkInsert"/>: a batch of new listings and their history events by
-/// binary COPY, in the context's open transaction. COPY returns no ids, so the listings' ids are taken from the
-/// table's identity sequence first (one statement) and written with the rows; the events then name them. Triggers
+/// PostgreSQL's counterpart of <see cref="ListingBulkInsert"/>: a batch of new listings by binary COPY, in the context's
+/// open transaction. COPY returns no ids, so the listings' ids are taken from the table's identity sequence first (one
+/// statement) and written with the rows; their history events are then made from them
+/// (<see cref="ListingBulkInsert.InsertListedEventsAsync"/>). Triggers
 /// fire for COPY as for INSERT (statement triggers with their transition tables too), so the tallies and the change
 /// log are written as for any other change.
 /// The columns are <see cref="ListingBulkInsert"/>'s, in its order (a test holds them together).
@@ -39,24 +40,7 @@ internal static class ListingBulkCopy
         new("Evidence_SampleCount", NpgsqlDbType.Integer, l => l.Evidence.SampleCount),
     ];
 
-    private static readonly Column<ListingEvent>[] EventColumns =
-    [
-        new("ListingId", NpgsqlDbType.Integer, e => e.ListingId),
-        new("Network", NpgsqlDbType.Varchar, e => e.Network),
-        new("RangeStart", NpgsqlDbType.Varchar, e => e.RangeStart),
-        new("RangeEnd", NpgsqlDbType.Varchar, e => e.RangeEnd),
-        new("Kind", NpgsqlDbType.Varchar, e => e.Kind.ToString()),
-        new("ActorKind", NpgsqlDbType.Varchar, e => e.ActorKind.ToString()),
-        new("ActorName", NpgsqlDbType.Varchar, e => e.ActorName),
-        new("At", NpgsqlDbType.Bigint, e => e.At.ToUnixTimeMilliseconds()),
-        new("ClientAddress", NpgsqlDbType.Varchar, e => e.ClientAddress),
-        new("Reason", NpgsqlDbType.Varchar, e => e.Reason),
-        new("DelistRequestId", NpgsqlDbType.Uuid, e => e.DelistRequestId),
-    ];
-
     internal static IReadOnlyList<string> ListingColumnNames => ListingColumns.Select(c => c.Name).ToList();
-
-    internal static IReadOnlyList<string> EventColumnNames => EventColumns.Select(c => c.Name).ToList();
 
     /// <summary>Inserts new listings and sets their <see cref="Listing.Id"/>.</summary>
     public static async Task InsertListingsAsync(PortalDbContext db, IReadOnlyList<Listing> listings, CancellationToken cancellationToken)
@@ -75,9 +59,6 @@ internal static class ListingBulkCopy
         }
         await CopyAsync(connection, "Listings", [new Column<Listing>("Id", NpgsqlDbType.Integer, l => l.Id), .. ListingColumns], listings, cancellationToken);
     }
-
-    public static Task InsertEventsAsync(PortalDbContext db, IReadOnlyList<ListingEvent> events, CancellationToken cancellationToken) =>
-        CopyAsync(Current(db).Connection, "ListingEvents", EventColumns, events, cancellationToken);
 
     private static async Task CopyAsync<T>(NpgsqlConnection connection, string table, Column<T>[] columns, IReadOnlyList<T> rows, CancellationToken cancellationToken)
     {

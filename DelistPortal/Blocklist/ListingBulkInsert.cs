@@ -1,4 +1,5 @@
 using DelistPortal.Data;
+using DelistPortal.Portal;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +8,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace DelistPortal.Blocklist;
 
 /// <summary>
-/// Inserts a batch of new listings with one SQL statement, and their history events with a second one (the rows go in
-/// as one JSON array, read with <c>jsonb_each</c>), in the context's open transaction. For imports: SaveChanges sends
+/// Inserts a batch of new listings with one SQL statement (the rows go in as one JSON array, read with
+/// <c>jsonb_each</c>), and their history events with a second one that makes them from the listings' rows, in the
+/// context's open transaction. For imports: SaveChanges sends
 /// one INSERT per entity, and inside a transaction SQLite opens a statement savepoint for each statement that writes
 /// the FTS5 search table (through the <see cref="ListingSearch"/> triggers); FTS5 writes its pending terms to disk
 /// at every savepoint, so a batch of 1,000 listings became 1,000 one-row index segments to write and merge. In one
@@ -42,30 +44,50 @@ internal static class ListingBulkInsert
         new("Evidence_SampleCount", (w, l) => WriteNumber(w, l.Evidence.SampleCount)),
     ];
 
-    // Every column of ListingEvents except Id (assigned).
-    private static readonly Column<ListingEvent>[] EventColumns =
-    [
-        new("ListingId", (w, e) => w.WriteNumberValue(e.ListingId)),
-        new("Network", (w, e) => w.WriteStringValue(e.Network)),
-        new("RangeStart", (w, e) => w.WriteStringValue(e.RangeStart)),
-        new("RangeEnd", (w, e) => w.WriteStringValue(e.RangeEnd)),
-        new("Kind", (w, e) => w.WriteStringValue(e.Kind.ToString())),
-        new("ActorKind", (w, e) => w.WriteStringValue(e.ActorKind.ToString())),
-        new("ActorName", (w, e) => w.WriteStringValue(e.ActorName)),
-        new("At", (w, e) => w.WriteNumberValue(e.At.ToUnixTimeMilliseconds())),
-        new("ClientAddress", (w, e) => w.WriteStringValue(e.ClientAddress)),
-        new("Reason", (w, e) => w.WriteStringValue(e.Reason)),
-        new("DelistRequestId", (w, e) => w.WriteStringValue(e.DelistRequestId?.ToString().ToUpperInvariant())),
-    ];
-
     internal static readonly string InsertListingsSql = InsertSql("Listings", ListingColumns) + " RETURNING Id, RangeStart, RangeEnd";
 
-    internal static readonly string InsertEventsSql = InsertSql("ListingEvents", EventColumns);
+    /// <summary>
+    /// Every column of ListingEvents except Id (assigned), and what <see cref="InsertListedEventsAsync"/> writes in each:
+    /// <see cref="ListingEvent.For"/>'s values for a new listing, taken from the listing's row ($n: the same for all).
+    /// </summary>
+    private static readonly (string Name, string Value)[] ListedEventColumns =
+    [
+        ("ListingId", "\"Id\""),
+        ("Network", "\"Network\""),
+        ("RangeStart", "\"RangeStart\""),
+        ("RangeEnd", "\"RangeEnd\""),
+        // The kind the batch chose (BlocklistService.NewListing): Relisted when the network was listed before.
+        ("Kind", $"CASE WHEN \"TimesListedBefore\" = 0 THEN '{nameof(ListingEventKind.Listed)}' ELSE '{nameof(ListingEventKind.Relisted)}' END"),
+        ("ActorKind", "$actorKind"),
+        ("ActorName", "$actorName"),
+        ("At", "$at"),
+        ("ClientAddress", "$clientAddress"),
+        // The event's reason is the draft's trimmed detail, which is the listing's detail (both at most 1,000 characters).
+        ("Reason", "\"Detail\""),
+        ("DelistRequestId", "NULL"),
+    ];
 
     /// <summary>The columns each statement writes, for the test that holds them to the model.</summary>
     internal static IReadOnlyList<string> ListingColumnNames => ListingColumns.Select(c => c.Name).ToList();
 
-    internal static IReadOnlyList<string> EventColumnNames => EventColumns.Select(c => c.Name).ToList();
+    internal static IReadOnlyList<string> EventColumnNames => ListedEventColumns.Select(c => c.Name).ToList();
+
+    /// <param name="ids">The predicate that picks the batch's listings: a JSON array on SQLite, an array on PostgreSQL.</param>
+    private static string InsertListedEventsSql(string ids, bool postgreSql)
+    {
+        var sql = $"""
+            INSERT INTO "ListingEvents" ({string.Join(", ", ListedEventColumns.Select(c => $"\"{c.Name}\""))})
+            SELECT {string.Join(", ", ListedEventColumns.Select(c => c.Value))} FROM "Listings" WHERE {ids} ORDER BY "Id"
+            """;
+        // Npgsql takes positional parameters in raw SQL.
+        return postgreSql
+            ? sql.Replace("$actorKind", "$1").Replace("$actorName", "$2").Replace("$at", "$3").Replace("$clientAddress", "$4")
+            : sql;
+    }
+
+    private static readonly string InsertListedEventsSqlite = InsertListedEventsSql("\"Id\" IN (SELECT value FROM json_each($ids))", postgreSql: false);
+
+    private static readonly string InsertListedEventsPostgreSql = InsertListedEventsSql("\"Id\" = ANY($5)", postgreSql: true);
 
     /// <summary>Inserts new listings (no two with the same range) and sets their <see cref="Listing.Id"/>.</summary>
     public static async Task InsertListingsAsync(PortalDbContext db, IReadOnlyList<Listing> listings, CancellationToken cancellationToken)
@@ -89,18 +111,43 @@ internal static class ListingBulkInsert
         }
     }
 
-    public static async Task InsertEventsAsync(PortalDbContext db, IReadOnlyList<ListingEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the Listed (or Relisted) event of each listing just inserted (with its id), in their id order, from the
+    /// listings' own rows: the same rows as <see cref="ListingEvent.For"/> gives, without making, sending and reading
+    /// back an event per listing (a third of an import batch's values).
+    /// </summary>
+    public static async Task InsertListedEventsAsync(PortalDbContext db, IReadOnlyList<Listing> listings, Actor actor, DateTimeOffset at,
+        string? clientAddress, CancellationToken cancellationToken)
     {
-        if (events.Count == 0)
+        if (listings.Count == 0)
         {
             return;
         }
-        if (db.Database.IsNpgsql())
+        var ids = listings.Select(l => l.Id).ToArray();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A bulk insert runs in the context's open transaction.");
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        var postgreSql = db.Database.IsNpgsql();
+        command.CommandText = postgreSql ? InsertListedEventsPostgreSql : InsertListedEventsSqlite;
+        // Values as the model stores them: the actor kind by name, the time in Unix milliseconds.
+        object?[] values = [actor.Kind.ToString(), actor.Name, at.ToUnixTimeMilliseconds(), clientAddress, ids];
+        string[] names = ["$actorKind", "$actorName", "$at", "$clientAddress", "$ids"];
+        for (var i = 0; i < values.Length; i++)
         {
-            await ListingBulkCopy.InsertEventsAsync(db, events, cancellationToken);
-            return;
+            var parameter = command.CreateParameter();
+            if (!postgreSql)
+            {
+                parameter.ParameterName = names[i];
+            }
+            parameter.Value = (!postgreSql && values[i] is int[] array ? JsonSerializer.Serialize(array) : values[i]) ?? DBNull.Value;
+            if (values[i] is null)
+            {
+                // An untyped null: PostgreSQL needs to know it is text.
+                parameter.DbType = System.Data.DbType.String;
+            }
+            command.Parameters.Add(parameter);
         }
-        await using var command = CreateCommand(db, InsertEventsSql, EventColumns, events);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -51,7 +51,7 @@ public static class ImportRun
             // Its background loop too, as in the app: an import's batches wake it rather than wait for it.
             await follower.StartAsync(CancellationToken.None);
         }
-        var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), time, NullLogger<BlocklistService>.Instance);
+        var blocklist = new BlocklistService(database, new ListingPolicy(Options.Create(new BlocklistOptions())), time, NullLogger<BlocklistService>.Instance, follower);
 
         var total = Stopwatch.StartNew();
         var watch = Stopwatch.StartNew();
