@@ -11,7 +11,8 @@ public class GridPageBenchmarks
     private BenchmarkDatabase _database = null!;
 
     [Params("active+reason, newest first", "reason, by network", "address search, by network", "status, by expiry", "detail text, newest first",
-        "common text, newest first", "text in 1%, newest first", "text in no row, newest first")]
+        "common text, newest first", "text in 1%, newest first", "text in no row, newest first", "common words in no row, newest first",
+        "common trigrams in no row, newest first")]
     public string View { get; set; } = "";
 
     private ListingFilter Filter => View switch
@@ -25,6 +26,10 @@ public class GridPageBenchmarks
         // 11,111 rows (listings 12, 120-129, ...): just over the lookup's cap, so walked.
         "text in 1%, newest first" => new ListingFilter { Status = null, Search = "listing 12", SortBy = ListingSortColumn.ListedAt, Descending = true },
         "text in no row, newest first" => new ListingFilter { Status = null, Search = "no such listing", SortBy = ListingSortColumn.ListedAt, Descending = true },
+        // Both words in every row, never in this order; its trigram across them ("s m") is in no row.
+        "common words in no row, newest first" => new ListingFilter { Status = null, Search = "traps mail", SortBy = ListingSortColumn.ListedAt, Descending = true },
+        // Every trigram of it, across the words too ("is ", "s f"), in every row; the text in none: no trigram index can tell.
+        "common trigrams in no row, newest first" => new ListingFilter { Status = null, Search = "this from", SortBy = ListingSortColumn.ListedAt, Descending = true },
         // One row, made of words that are in every row.
         _ => new ListingFilter { Status = null, Search = "Benchmark listing 77777:", SortBy = ListingSortColumn.ListedAt, Descending = true },
     };

@@ -21,7 +21,8 @@ if (args is ["import", var importPath, ..])
     return;
 }
 
-// `latency`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time);
+// `latency [COUNT [VIEW]]`: times the grid query directly, many times, and prints p50/p95/p99 per view (server-side, one query at a time;
+// only the views whose name holds VIEW, when given);
 // on SQLite, then in the same run on PostgreSQL when DELISTPORTAL_BENCH_POSTGRESQL names a database (made once, 1M rows).
 if (args is ["latency", ..])
 {
@@ -35,7 +36,8 @@ if (args is ["latency", ..])
         Console.WriteLine($"{database.Provider}:");
         var views = new GridPageBenchmarks();
         foreach (var view in new[] { "active+reason, newest first", "reason, by network", "address search, by network", "status, by expiry", "detail text, newest first",
-                     "common text, newest first", "text in 1%, newest first", "text in no row, newest first" })
+                     "common text, newest first", "text in 1%, newest first", "text in no row, newest first", "common words in no row, newest first",
+                     "common trigrams in no row, newest first" }.Where(v => args.Length < 3 || v.Contains(args[2], StringComparison.Ordinal)))
         {
             views.View = view;
             var filter = (ListingFilter)typeof(GridPageBenchmarks).GetProperty("Filter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(views)!;
@@ -54,7 +56,7 @@ if (args is ["latency", ..])
             }
             samples.Sort();
             double At(double p) => samples[(int)Math.Ceiling(p * samples.Count) - 1];
-            Console.WriteLine($"{view,-30} p50 {At(0.50),7:F2} ms   p95 {At(0.95),7:F2} ms   p99 {At(0.99),7:F2} ms   ({samples.Count} queries, pages 1-10)");
+            Console.WriteLine($"{view,-40} p50 {At(0.50),7:F2} ms   p95 {At(0.95),7:F2} ms   p99 {At(0.99),7:F2} ms   ({samples.Count} queries, pages 1-10)");
         }
     }
     return;
