@@ -33,9 +33,6 @@ public static class PortalHostingExtensions
     /// <summary>Configuration section bound to Blazor's <see cref="CircuitOptions"/> (Circuits:DisconnectedCircuitMaxRetained, ...).</summary>
     public const string CircuitSection = "Circuits";
 
-    /// <summary>The largest SignalR message a circuit accepts: Blazor's largest upload chunk (50 KB) and its overhead.</summary>
-    public const long UploadMessageBytes = 50 * 1024 + 512;
-
     /// <summary>Every registration of the portal, in one place; what runs depends on the process's <see cref="PortalRoles"/>.</summary>
     public static WebApplicationBuilder AddDelistPortal(this WebApplicationBuilder builder)
     {
@@ -94,10 +91,7 @@ public static class PortalHostingExtensions
         {
             // Serves MudBlazor's files from the package cache when the app runs unpublished, whatever the environment.
             builder.WebHost.UseStaticWebAssets();
-            // An uploaded file reaches the circuit in chunks of the hub's message size less 512 bytes, capped by Blazor at
-            // 50 KB; at SignalR's default 32 KB a 100 MB import file took ~3,400 round trips.
-            services.AddRazorComponents().AddInteractiveServerComponents()
-                .AddHubOptions(hub => hub.MaximumReceiveMessageSize = UploadMessageBytes);
+            services.AddRazorComponents().AddInteractiveServerComponents();
             // The framework's circuit settings, by their own names, for operators who tune a host (README, "Capacity").
             services.AddOptions<CircuitOptions>().BindConfiguration(CircuitSection);
             services.AddMudServices();
