@@ -87,12 +87,15 @@ public abstract class SeveralProcessesFacts(SeveralProcesses processes, ITestOut
 
         var clicked = Stopwatch.StartNew();
         await wizard.DelistButton.ClickAsync();
+        await Expect(page.GetByText($"{address} has been removed from the blocklist")).ToBeVisibleAsync();
+        // Counted from B's answer, not the click, as after the SIGKILL below: until B commits, the time is B's own work,
+        // which under CI's load took most of the second (A still answered listed 0.77 s after the click).
+        var removed = Stopwatch.StartNew();
         foreach (var process in new[] { processes.A, processes.C })
         {
-            await processes.WaitForAnswerAsync(process, address, listed: false, Deadline - clicked.Elapsed);
+            await processes.WaitForAnswerAsync(process, address, listed: false, Deadline - removed.Elapsed);
         }
-        output.WriteLine($"Delisted on B, NXDOMAIN from A and C after {clicked.ElapsedMilliseconds} ms");
-        await Expect(page.GetByText($"{address} has been removed from the blocklist")).ToBeVisibleAsync();
+        output.WriteLine($"Delisted on B ({clicked.ElapsedMilliseconds - removed.ElapsedMilliseconds} ms from the click to its page's answer), NXDOMAIN from A and C {removed.ElapsedMilliseconds} ms after it");
     }
 
     [Fact]
