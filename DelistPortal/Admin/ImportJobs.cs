@@ -92,20 +92,7 @@ public sealed class ImportJobs(
         // A few megabytes ahead of the check at most: the file on disk holds the rest.
         var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20));
         var now = time.GetUtcNow();
-        var checking = Task.Run(async () =>
-        {
-            try
-            {
-                await using var csv = pipe.Reader.AsStream();
-                using var rows = NetworkOrderedRows.Create(workFile, 0);
-                return await ListingImporter.PreviewFileAsync(csv, now, cancellationToken, rows);
-            }
-            catch
-            {
-                TryDelete(workFile);
-                throw;
-            }
-        }, cancellationToken);
+        var checking = Task.Run(() => CheckIntoAsync(pipe.Reader.AsStream(), workFile, now, cancellationToken), cancellationToken);
         try
         {
             await CopyAsync(upload, path, copied, pipe.Writer, cancellationToken);
@@ -171,11 +158,20 @@ public sealed class ImportJobs(
         AdminAccess.RequireReader(caller);
         var workFile = CheckedRowsPath(staged.Path);
         TryDelete(workFile);
+        return await CheckIntoAsync(new FileStream(staged.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true),
+            workFile, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Checks a CSV (disposed at the end) for the preview, its valid rows kept in <paramref name="workFile"/>; a failed check leaves no work file.</summary>
+    private async Task<ImportPreview> CheckIntoAsync(Stream csv, string workFile, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         try
         {
-            await using var csv = new FileStream(staged.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            using var rows = NetworkOrderedRows.Create(workFile, 0);
-            return await ListingImporter.PreviewFileAsync(csv, time.GetUtcNow(), cancellationToken, rows);
+            await using (csv)
+            {
+                using var rows = NetworkOrderedRows.Create(workFile, 0);
+                return await ListingImporter.PreviewFileAsync(csv, now, cancellationToken, rows);
+            }
         }
         catch
         {
