@@ -93,6 +93,20 @@ public sealed class AccessibilityTests(EmbeddedPortalUnderTest portal) : IClassF
         }
     }
 
+    /// <summary>The check itself: without this a helper that found nothing would pass every page above.</summary>
+    [Fact]
+    public async Task TheCheckReportsAViolationAndSkipsWhatItIsToldTo()
+    {
+        await using var context = await portal.Browser.NewContextAsync("en");
+        var page = await context.NewPageAsync();
+        await page.SetContentAsync("""<html lang="en"><head><title>t</title></head><body><main><h1>t</h1><p id="faint" style="color:#eee;background:#fff">Faint text</p></main></body></html>""");
+
+        var report = await Accessibility.ViolationsAsync(page);
+        Assert.Contains("color-contrast", report);
+        Assert.Contains("#faint", report);
+        Assert.Equal("", await Accessibility.ViolationsAsync(page, "#faint"));
+    }
+
     private async Task<Uri> LinkForAsync(string ip) => Tests.Support.MailLinks.ConfirmationLink(await MailForAsync(ip));
 
     private async Task<string> MailHtmlForAsync(string ip) => (await MailForAsync(ip)).HtmlBody ?? "";
