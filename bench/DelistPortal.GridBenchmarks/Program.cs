@@ -65,11 +65,16 @@ async Task Time(string view, int tries, Func<int, Task<Func<string>>> arrange, s
     }
     var (browserTimes, serverTimes) = (new List<double>(), new List<double>());
     RendererCounters.Sample? before = null;
+    ChromiumTrace? tracing = null;
     for (var i = 0; i < tries + 2; i++)
     {
         if (i == 2)
         {
             before = await renderer.ReadAsync();
+            if (options.Trace is { } trace)
+            {
+                tracing = await ChromiumTrace.StartAsync(context, page);
+            }
         }
         var action = await arrange(i);
         var (ms, server) = await MeasureAsync(page, action(), until);
@@ -81,6 +86,10 @@ async Task Time(string view, int tries, Func<int, Task<Func<string>>> arrange, s
         }
     }
     var spent = (await renderer.ReadAsync()).Minus(before!).Per(tries);
+    if (tracing is not null)
+    {
+        await tracing.StopAsync($"{options.Trace}-{Regex.Replace(view, "[^a-z0-9]+", "-")}.json");
+    }
     results.Add((view, browserTimes, serverTimes));
     Console.WriteLine($"{view,-34} p50 {Percentile(browserTimes, 0.5),7:F1} ms  p95 {Percentile(browserTimes, 0.95),7:F1} ms   server p50 {Percentile(serverTimes, 0.5),6:F1} ms  p95 {Percentile(serverTimes, 0.95),6:F1} ms   renderer per try (with its set-up): {spent}");
 }
@@ -286,13 +295,14 @@ static string FindRepository()
 }
 
 /// <param name="Only">Times only the views whose name holds this text (--only "show in").</param>
-internal sealed record Options(string? Csv, string Data, int Tries, string? Only)
+/// <param name="Trace">Records a Chromium trace of each view's timed tries in files starting with this path (--trace /tmp/grid).</param>
+internal sealed record Options(string? Csv, string Data, int Tries, string? Only, string? Trace)
 {
     public static Options Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         return new Options(Value("--csv"), Value("--data") ?? Path.Combine(Path.GetTempPath(), "delistportal-grid-bench"),
-            int.Parse(Value("--tries") ?? "20", CultureInfo.InvariantCulture), Value("--only"));
+            int.Parse(Value("--tries") ?? "20", CultureInfo.InvariantCulture), Value("--only"), Value("--trace"));
     }
 }
 
