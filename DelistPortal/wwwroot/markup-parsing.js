@@ -1,10 +1,9 @@
 // Blazor puts every MarkupString, and every static HTML block of a compiled component, into the page by setting
 // innerHTML on one shared <template> (or, inside an SVG, <g>) and moving the parsed nodes where they belong. Each set
-// starts the HTML parser, about 0.2 ms on a small server's browser, and one page of the listings grid sets it 450
-// times per render: MudDataGrid's whitespace between cells (11 per row), MudBlazor's SVG icons (4 per row), then the
-// networks. That was 80 ms of the browser's time for every sort, filter or page at a million listings. Whitespace
-// needs no parser, and an icon's markup is always the same: it is parsed once and cloned after that. The nodes are
-// the same as the parser's; anything else still goes to the parser.
+// starts the HTML parser, and one page of the listings grid set it 450 times per render: MudDataGrid's whitespace
+// between cells (11 per row), MudBlazor's SVG icons (4 per row), the networks. Whitespace needs no parser, and an
+// icon's markup is always the same: it is parsed once and cloned after that (a sort's script time in Chromium went
+// from 27-39 to 20-27 ms; docs/benchmarks-admin.md). The nodes are the parser's; anything else still goes to it.
 (() => {
     const innerHtml = Object.getOwnPropertyDescriptor(Element.prototype, "innerHTML");
     const shortcut = (prototype, tryFastPath) => Object.defineProperty(prototype, "innerHTML", {
