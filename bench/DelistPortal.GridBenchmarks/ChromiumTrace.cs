@@ -10,7 +10,7 @@ internal sealed class ChromiumTrace
 {
     private readonly ICDPSession _session;
     private readonly List<JsonElement> _events = [];
-    private TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChromiumTrace(ICDPSession session)
     {
