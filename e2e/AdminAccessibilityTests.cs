@@ -165,7 +165,7 @@ public sealed partial class AdminAccessibilityTests(PortalUnderTest portal) : IC
         await CheckAsync("requests-review");
 
         await admin.OpenAsync(portal.RootUri, "/admin/import");
-        await page.Locator("input[type=file]").SetInputFilesAsync(_csv);
+        await admin.ChooseFileAsync(_csv);
         await Expect(admin.ButtonOf("Import_Button", 2)).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await CheckAsync("import-preview");
 

@@ -326,7 +326,7 @@ public class SeveralProcesses : IAsyncLifetime
         var file = Path.Combine(_dataFolder, $"import-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(file, csv.ToString());
         await admin.OpenAsync(process.RootUri, "/admin/import");
-        await admin.Page.Locator("input[type=file]").SetInputFilesAsync(file);
+        await admin.ChooseFileAsync(file);
         var import = admin.Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(@"^Import [\d,\s ]+ rows$") });
         await Expect(import).ToBeEnabledAsync(new() { Timeout = 60_000 });
         await import.ClickAsync();
