@@ -22,8 +22,11 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         addServices?.Invoke(this);
         // After every Services.Add*: MudBlazor components read the renderer info.
         SetRendererInfo(new RendererInfo("Server", true));
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
     }
+
+    /// <summary>Where menus and lists open.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     protected DelistingHarness Harness { get; } = new();
 

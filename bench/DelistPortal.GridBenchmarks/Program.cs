@@ -125,9 +125,9 @@ foreach (var column in new[] { "IP / range", "Reason", "Listed at (UTC)", "Expir
         $"([...document.querySelectorAll('th')].find(th => th.textContent.trim().startsWith({Js(column)})).querySelector('.sortable-column-header') ?? [...document.querySelectorAll('th')].find(th => th.textContent.trim().startsWith({Js(column)})).querySelector('.column-options button')).click()"));
 }
 await ResetAsync(page);
-await Time("reason filter", tries, async i => await OpenSelectAsync(page, "Reason", i % 2 == 0 ? "Malware or botnet" : "Phishing"));
+await Time("reason filter", tries, async i => await OpenFilterAsync(page, "Reason", i % 2 == 0 ? "Malware or botnet" : "Phishing"));
 await ResetAsync(page);
-await Time("status filter", tries, async i => await OpenSelectAsync(page, "Status", i % 2 == 0 ? "Expired" : "Active"));
+await Time("status filter", tries, async i => await OpenFilterAsync(page, "Status", i % 2 == 0 ? "Expired" : "Active"));
 await ResetAsync(page);
 await Time("IP inside a range (Enter)", tries, i => Task.FromResult(() => Search(targets.AddressesInRanges[i % targets.AddressesInRanges.Count])));
 await ResetAsync(page);
@@ -159,7 +159,7 @@ await Time("history: previous page (from the last)", tries, async _ =>
     await ActAsync(page, Click("nav.grid-pager button[aria-label='Last page']"));
     return () => Click("nav.grid-pager button[aria-label='Previous page']");
 });
-await Time("history: actor kind filter", tries, async i => { await ResetAsync(page, history); return await OpenSelectAsync(page, "Actor", i % 2 == 0 ? "Admin" : "Portal"); });
+await Time("history: actor kind filter", tries, async i => { await ResetAsync(page, history); return await OpenFilterAsync(page, "Actor", i % 2 == 0 ? "Admin" : "Portal"); });
 
 // The sender's side: the Delist IP click to the DNSBL's NXDOMAIN, for listed single addresses and addresses in ranges.
 if (options.Only is null || "sender's delist".Contains(options.Only, StringComparison.OrdinalIgnoreCase))
@@ -237,13 +237,13 @@ static async Task ResetAsync(IPage page, string? url = null)
     await page.Locator("nav.grid-pager[data-load='1']").WaitForAsync();
 }
 
-// Opens a MudSelect by its label; the timed action is the click on the option.
-static async Task<Func<string>> OpenSelectAsync(IPage page, string label, string option)
+// Opens a grid's filter menu by its label ("Reason: All"); the timed action is the click on the option.
+static async Task<Func<string>> OpenFilterAsync(IPage page, string label, string option)
 {
-    await page.Locator(".mud-select").Filter(new() { HasText = label }).First.ClickAsync();
-    var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First;
+    await page.Locator("button.mud-button-root").Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}:") }).First.ClickAsync();
+    var item = page.Locator(".mud-popover-open [role=menuitemradio]").Filter(new() { HasText = option }).First;
     await item.WaitForAsync();
-    return () => $"[...document.querySelectorAll('.mud-popover-open .mud-list-item')].find(e => e.textContent.trim() === {Js(option)}).click()";
+    return () => $"[...document.querySelectorAll('.mud-popover-open [role=menuitemradio]')].find(e => e.textContent.trim() === {Js(option)}).click()";
 }
 
 static async Task SignInAsync(IPage page, Portal portal)

@@ -44,6 +44,26 @@ public sealed class ListingsGridTests : AdminComponentTest
     }
 
     [Fact]
+    public async Task ChoosingAReasonShowsOnlyItsListingsAndAllShowsEveryListingAgain()
+    {
+        await Harness.ListAsync("198.51.100.0", 24, DelistPortal.Blocklist.ListingReason.Malware);
+        await Harness.ListAsync("203.0.113.7");
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, Rows(page).Count));
+
+        await ChooseAsync(page, "Reason: All", "Malware or botnet");
+
+        await page.WaitForAssertionAsync(() => Assert.Equal("198.51.100.0/24", NetworkOf(Assert.Single(Rows(page)))));
+        await OpenMenuAsync(page, "Reason: Malware or botnet");
+        Assert.Equal("Malware or botnet", Popovers.Find("[role=menuitemradio][aria-checked=true]").TextContent.Trim());
+
+        await Popovers.FindAll("[role=menuitemradio]").Single(item => item.TextContent.Trim() == "All").ClickAsync(new MouseEventArgs());
+
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, Rows(page).Count));
+        Assert.Single(page.FindAll("button"), b => b.TextContent.Trim() == "Reason: All");
+    }
+
+    [Fact]
     public async Task OpeningARowShowsTheHistoryOfItsNetwork()
     {
         await Harness.ListAsync("203.0.113.7");
@@ -203,6 +223,17 @@ public sealed class ListingsGridTests : AdminComponentTest
                 .ToList(), DelistPortal.Portal.Actor.Admin("alice"), null);
         }
         return networks.Select(n => n.ToString()).ToList();
+    }
+
+    /// <summary>Opens a filter's menu by the text of its button ("Reason: All").</summary>
+    private static async Task OpenMenuAsync(IRenderedComponent<Listings> page, string button) =>
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == button).ClickAsync(new MouseEventArgs());
+
+    private async Task ChooseAsync(IRenderedComponent<Listings> page, string button, string option)
+    {
+        await OpenMenuAsync(page, button);
+        await Popovers.WaitForAssertionAsync(() => Assert.NotEmpty(Popovers.FindAll("[role=menuitemradio]")));
+        await Popovers.FindAll("[role=menuitemradio]").Single(item => item.TextContent.Trim() == option).ClickAsync(new MouseEventArgs());
     }
 
     private static string PagerText(IRenderedComponent<Listings> page) => page.Find("[data-testid=pager-range]").TextContent.Trim();
