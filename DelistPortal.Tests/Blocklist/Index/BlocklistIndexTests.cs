@@ -328,6 +328,7 @@ public class BlocklistIndexTests
     public void AgreesWithALinearScanUnderRandomChanges(bool compactInBackground, int seed, bool withExceptions)
     {
         var random = new Random(seed);
+        var counting = new Random(seed + 1);
         var index = new BlocklistIndex(_time, compactionThreshold: 40, compactInBackground);
         var model = new NaiveBlocklist(_time);
         // With exceptions, a quarter of the entries are range exceptions (negative ids) among the same networks.
@@ -382,6 +383,14 @@ public class BlocklistIndexTests
                 }
             }
             Assert.Equal(model.Count, index.Count);
+            if (operation % 7 == 0)
+            {
+                // The grid's row numbers: before a listing's own start (a jump's), or before any address. A generator of
+                // its own, so the changes and lookups above stay those of the seed.
+                var key = counting.Next(3) == 0 && model.Count > 0 ? model.SomeStartKey(counting) : AddressKey.From(RandomAddress(counting));
+                ListingReason? reason = counting.Next(3) == 0 ? null : (ListingReason)counting.Next(7);
+                Assert.Equal(model.CountListingsBefore(key, reason), index.CountListingsBefore(key, reason));
+            }
             // A background compaction may not get a thread while other tests run, and the changes would then pile up
             // into a handful of compactions; installing one now and then keeps many of them, each with changes
             // made while it ran.
@@ -719,6 +728,23 @@ public class BlocklistIndexTests
         }
 
         public void Remove(int id) => _entries.RemoveAll(e => e.ListingId == id);
+
+        public string SomeStartKey(Random random) => StartKey(_entries[random.Next(_entries.Count)].Network);
+
+        /// <summary>Listings (not exceptions) of a reason, or of any, whose first address sorts before the database key.</summary>
+        public int CountListingsBefore(string key, ListingReason? reason) =>
+            _entries.Count(e => !e.IsException && (reason is null || e.Reason == reason) && string.CompareOrdinal(StartKey(e.Network), key) < 0);
+
+        /// <summary>The key of a network's first address (an entry may hold host bits, as typed).</summary>
+        private static string StartKey(IpNetwork network)
+        {
+            var bytes = network.Address.GetAddressBytes();
+            for (var bit = network.PrefixLength; bit < bytes.Length * 8; bit++)
+            {
+                bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+            }
+            return AddressKey.From(new IPAddress(bytes));
+        }
 
         public DateTimeOffset? SomeExpiry(Random random)
         {

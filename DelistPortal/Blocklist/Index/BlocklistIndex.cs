@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
@@ -234,6 +235,19 @@ public sealed class BlocklistIndex
             hits.RemoveRange(firstException, hits.Count - firstException);
         }
         return hits;
+    }
+
+    /// <summary>
+    /// How many active listings (range exceptions not counted) of <paramref name="reason"/>, or of any reason, start
+    /// before a database key (<see cref="AddressKey"/>, 32 hex digits): the admin grid's row numbers in its view sorted
+    /// by network, without counting up to a million index entries in the database. Expired listings count until
+    /// their end is recorded, as in the database.
+    /// </summary>
+    public int CountListingsBefore(string startKey, ListingReason? reason)
+    {
+        ArgumentNullException.ThrowIfNull(startKey);
+        var key = UInt128.Parse(startKey, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        return Volatile.Read(ref _snapshot).CountListingsBefore(key, reason);
     }
 
     /// <summary>Waits until no compaction is running. For tests and benchmarks.</summary>

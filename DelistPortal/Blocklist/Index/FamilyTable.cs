@@ -36,11 +36,18 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
     private const int BucketBits = 16;
     private const int MinCountForBuckets = 4096;
 
+    // The grid's row numbers (CountListingsBefore): listings of each reason, and of any, before each block of rows, so a
+    // count reads one block's totals and at most a block of rows. Built on first use: the table never changes.
+    private const int CountBlock = 512;
+    private static readonly int ReasonCount = Enum.GetValues<ListingReason>().Length;
+    private static int CountClasses => ReasonCount + 1;
+
     public static readonly FamilyTable<T> Empty = Build([]);
 
     private readonly T[] _starts;
     private readonly IndexNode[] _nodes;
     private readonly int[]? _buckets;
+    private int[]? _listingsBeforeBlock;
 
     private FamilyTable(T[] starts, IndexNode[] nodes, int[]? buckets)
     {
@@ -144,6 +151,67 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
             }
             i = node.Parent;
         }
+    }
+
+    /// <summary>How many rows start before <paramref name="bound"/>: the position of the first that does not.</summary>
+    public int PositionOf(T bound) => bound == T.Zero ? 0 : LastStartAtOrBefore(bound - T.One) + 1;
+
+    /// <summary>
+    /// The listings (range exceptions not counted) of <paramref name="reason"/>, or of any reason, among the rows
+    /// before <paramref name="position"/>.
+    /// </summary>
+    public int CountListingsBefore(int position, ListingReason? reason)
+    {
+        var totals = Volatile.Read(ref _listingsBeforeBlock);
+        if (totals is null)
+        {
+            // Two readers may both build it: the same array, and one of them is kept.
+            totals = BuildListingsBeforeBlock();
+            Volatile.Write(ref _listingsBeforeBlock, totals);
+        }
+        var block = position / CountBlock;
+        var count = totals[block * CountClasses + (reason is { } r ? (int)r : ReasonCount)];
+        for (var i = block * CountBlock; i < position; i++)
+        {
+            count += IsListingOf(i, reason) ? 1 : 0;
+        }
+        return count;
+    }
+
+    /// <summary>Whether the row at <paramref name="position"/> is a listing (not an exception) of the reason, or of any.</summary>
+    public bool IsListingOf(int position, ListingReason? reason)
+    {
+        ref readonly var node = ref _nodes[position];
+        return node.ListingId > 0 && (reason is not { } r || node.Reason == (byte)r);
+    }
+
+    public int ListingIdAt(int position) => _nodes[position].ListingId;
+
+    private int[] BuildListingsBeforeBlock()
+    {
+        var totals = new int[(Count / CountBlock + 1) * CountClasses];
+        var running = new int[CountClasses];
+        for (var i = 0; i < Count; i++)
+        {
+            if (i % CountBlock == 0)
+            {
+                running.CopyTo(totals, i / CountBlock * CountClasses);
+            }
+            ref readonly var node = ref _nodes[i];
+            if (node.ListingId > 0)
+            {
+                running[ReasonCount]++;
+                if (node.Reason < ReasonCount)
+                {
+                    running[node.Reason]++;
+                }
+            }
+        }
+        if (Count % CountBlock == 0)
+        {
+            running.CopyTo(totals, Count / CountBlock * CountClasses);
+        }
+        return totals;
     }
 
     /// <summary>The listing ids of the table, in no particular order.</summary>

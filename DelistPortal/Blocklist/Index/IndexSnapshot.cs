@@ -14,7 +14,39 @@ internal sealed class IndexBase(FamilyTable<uint> v4, FamilyTable<UInt128> v6, i
     // A sorted array rather than a set: 4 bytes a listing, and only writers ask.
     public bool Contains(int listingId) => Array.BinarySearch(sortedIds, listingId) >= 0;
 
-    public long EstimatedBytes => V4.EstimatedBytes + V6.EstimatedBytes + (long)sortedIds.Length * sizeof(int);
+    public long EstimatedBytes => V4.EstimatedBytes + V6.EstimatedBytes + (long)sortedIds.Length * sizeof(int) + (Volatile.Read(ref _places)?.Length ?? 0) * sizeof(int);
+
+    // Where each listing of sortedIds is: its IPv4 position, or the complement of its IPv6 position. Only counts
+    // need it (for the listings hidden since this base was built), so it is built on the first.
+    private int[]? _places;
+
+    /// <summary>Where a listing of this base is in its table; false if it is not in this base.</summary>
+    public bool TryFind(int listingId, out bool isV4, out int position)
+    {
+        var index = Array.BinarySearch(sortedIds, listingId);
+        if (index < 0)
+        {
+            (isV4, position) = (false, -1);
+            return false;
+        }
+        var places = Volatile.Read(ref _places);
+        if (places is null)
+        {
+            places = new int[sortedIds.Length];
+            for (var i = 0; i < V4.Count; i++)
+            {
+                places[Array.BinarySearch(sortedIds, V4.ListingIdAt(i))] = i;
+            }
+            for (var i = 0; i < V6.Count; i++)
+            {
+                places[Array.BinarySearch(sortedIds, V6.ListingIdAt(i))] = ~i;
+            }
+            Volatile.Write(ref _places, places);
+        }
+        var place = places[index];
+        (isV4, position) = (place >= 0, place >= 0 ? place : ~place);
+        return true;
+    }
 
     /// <summary>
     /// The next base: this one without the hidden listings, plus the overlay's (which are never in this base unhidden).
@@ -69,6 +101,33 @@ internal sealed class IndexSnapshot(
     public HashSet<int>? Hidden { get; } = hidden;
 
     public int Count { get; } = count;
+
+    /// <summary>
+    /// The listings (not range exceptions) of <paramref name="reason"/>, or of any, whose network starts before
+    /// <paramref name="key"/>, in the order of the database's keys (<see cref="AddressKey"/>: IPv4 mapped into
+    /// ::ffff:0:0/96, so IPv6 networks below that range come before every IPv4 network and the others after).
+    /// </summary>
+    public int CountListingsBefore(UInt128 key, ListingReason? reason)
+    {
+        const ulong firstMapped = 0xFFFF_0000_0000;
+        const ulong lastMapped = 0xFFFF_FFFF_FFFF;
+        (int Base, int Overlay) v6 = (Base.V6.PositionOf(key), OverlayV6.PositionOf(key));
+        (int Base, int Overlay) v4 = key <= firstMapped ? (0, 0)
+            : key > lastMapped ? (Base.V4.Count, OverlayV4.Count)
+            : (Base.V4.PositionOf((uint)key), OverlayV4.PositionOf((uint)key));
+        var count = Base.V6.CountListingsBefore(v6.Base, reason) + OverlayV6.CountListingsBefore(v6.Overlay, reason)
+            + Base.V4.CountListingsBefore(v4.Base, reason) + OverlayV4.CountListingsBefore(v4.Overlay, reason);
+        foreach (var listingId in Hidden ?? [])
+        {
+            // Removed or replaced since the base was built (a replacement is in the overlay, counted there).
+            if (Base.TryFind(listingId, out var isV4, out var position)
+                && (isV4 ? position < v4.Base && Base.V4.IsListingOf(position, reason) : position < v6.Base && Base.V6.IsListingOf(position, reason)))
+            {
+                count--;
+            }
+        }
+        return count;
+    }
 
     public long EstimatedBytes =>
         // A HashSet<int> holds about 16 bytes an item (bucket, hash code, next, value).
