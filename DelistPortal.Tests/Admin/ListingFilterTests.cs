@@ -67,6 +67,29 @@ public class ListingFilterTests : IDisposable
     }
 
     [Fact]
+    public async Task ATextOfSeveralWordsFindsTheListingsThatHoldItWholeNotItsWordsApart()
+    {
+        var details = new Dictionary<string, string>
+        {
+            ["198.51.100.7"] = "Abuse report (case 137843) from a trap",
+            ["198.51.100.8"] = "Case 2 of 137843) trap hits",
+            ["198.51.100.9"] = "137843) case, trapped",
+        };
+        foreach (var (address, detail) in details)
+        {
+            var listing = await _harness.ListAsync(address);
+            await _harness.Blocklist.EditAsync(listing.Id, listing.Version, new ListingEdit { Detail = detail }, Actor.Admin("alice"), null);
+        }
+
+        Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "CASE 137843)" }));
+        // "a" is too short for the index: only checked, with the rest of the text.
+        Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "from a trap" }));
+        Assert.Equal(["198.51.100.9"], await SearchAsync(new ListingFilter { Search = ") case, t" }));
+        Assert.Equal(["198.51.100.8"], await SearchAsync(new ListingFilter { Search = ") trap" }));
+        Assert.Equal(["198.51.100.7", "198.51.100.8", "198.51.100.9"], await SearchAsync(new ListingFilter { Search = "137843)", SortBy = ListingSortColumn.Network, Descending = false }));
+    }
+
+    [Fact]
     public async Task OtherTextSearchesTheDetailAndFiltersCombine()
     {
         await _harness.ListAsync("198.51.100.7", reason: ListingReason.Phishing);

@@ -151,6 +151,14 @@ internal static class ListingGridQuery
         "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase LIMIT $cap",
         [new SqliteParameter("$phrase", ListingSearch.PhraseFor(text)), new SqliteParameter("$cap", TextMatchCap + 1)]);
 
+    /// <summary>Rows that the search by words checks for the whole text (<see cref="WordMatches"/>) at most.</summary>
+    public const int WordMatchCap = 1_000;
+
+    /// <summary>The listings that hold every word of a text (<see cref="ListingSearch.WordsQueryFor"/>), up to <see cref="WordMatchCap"/> + 1 of them.</summary>
+    public static Sql WordMatches(string wordsQuery) => new(
+        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $words LIMIT $cap",
+        [new SqliteParameter("$words", wordsQuery), new SqliteParameter("$cap", WordMatchCap + 1)]);
+
     public static bool HasSearch(ListingFilter filter) => !string.IsNullOrWhiteSpace(filter.Search);
 
     /// <summary>The text of a text search (not an address or range), if the filter has one.</summary>

@@ -141,6 +141,17 @@ public static class ListingSearch
     /// <summary>The shortest search the trigram index can answer; shorter ones fall back to LIKE.</summary>
     public const int MinLength = 3;
 
+    /// <summary>
+    /// An FTS5 query for the rows that hold every word of a text of several words, each word (of at least
+    /// <see cref="MinLength"/> characters) a quoted phrase: the rows of the text's phrase and others; null for one word.
+    /// </summary>
+    public static string? WordsQueryFor(string text)
+    {
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var usable = words.Where(w => w.Length >= MinLength).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return words.Length < 2 || usable.Count == 0 ? null : string.Join(" AND ", usable.Select(PhraseFor));
+    }
+
     /// <summary>An FTS5 query for the exact substring: one quoted phrase, quotes doubled.</summary>
     public static string PhraseFor(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
