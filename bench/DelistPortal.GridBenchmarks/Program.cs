@@ -243,6 +243,10 @@ static async Task<Func<string>> OpenFilterAsync(IPage page, string label, string
     await page.Locator("button.mud-button-root").Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}:") }).First.ClickAsync();
     var item = page.Locator(".mud-popover-open [role=menuitemradio]").Filter(new() { HasText = option }).First;
     await item.WaitForAsync();
+    // A person reads the list before choosing. Clicking as soon as it shows would land in its opening transition,
+    // during which MudBlazor places the popover again in every frame (reading the layout of the whole page): work a
+    // person never meets, which added 25-100 ms to the frame that shows the new rows.
+    await page.WaitForTimeoutAsync(500);
     return () => $"[...document.querySelectorAll('.mud-popover-open [role=menuitemradio]')].find(e => e.textContent.trim() === {Js(option)}).click()";
 }
 
