@@ -382,6 +382,8 @@ public sealed class ImportJobs(
             }
             running.Finish(result);
             await RecordEndAsync(running, ImportJobState.Finished, null);
+            // The listings are committed and enforced: the page says so now, not after the checkpoint and the clean-up.
+            Changed?.Invoke(running.View());
             await CheckpointAsync(connection);
             logger.LogInformation("{Actor} imported {File}: {Listed} listed, {AlreadyListed} already listed, {Invalid} with errors left out, {Refused} refused by the listing policy, in {Seconds:0.0} s",
                 job.StartedBy, job.FileName, result.Listed, result.AlreadyListed, result.Invalid, result.RefusedCount, watch.Elapsed.TotalSeconds);
@@ -408,7 +410,11 @@ public sealed class ImportJobs(
             NativeMemory.ReleaseAfterLargeWork();
             lock (_lock)
             {
-                _running = null;
+                // A finished import shows as such before this clean-up, so the next one may have started meanwhile.
+                if (_running == running)
+                {
+                    _running = null;
+                }
             }
             Changed?.Invoke(running.View());
         }
