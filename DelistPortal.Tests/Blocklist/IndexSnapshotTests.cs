@@ -143,5 +143,32 @@ public sealed class IndexSnapshotTests : IDisposable
         Assert.Empty(Directory.GetFiles(_harness.Database.Folder, "*.tmp"));
     }
 
+    [Fact]
+    public async Task TheWriterWritesThisProcesssIndexAtThePositionItAppliedAndAStartFromItCatchesUp()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.ListAsync("2001:db8::", 64);
+        // An entry only this process's index holds: the file must come from the index, not from the table.
+        _harness.Index.Upsert(new IndexEntry(999_999, IpNetwork.Single(IPAddress.Parse(Marker)), ListingReason.Spam, null));
+        var writer = new IndexSnapshotWriter(Snapshots, new ListingIndexFollower(_harness.Database, new BlocklistIndex(_harness.Clock), _harness.Clock),
+            Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()), _harness.Clock, NullLogger<IndexSnapshotWriter>.Instance,
+            index: _harness.Index, follower: _harness.Follower);
+
+        Assert.True(await writer.WriteAsync(CancellationToken.None));
+        Assert.False(await writer.WriteAsync(CancellationToken.None));
+        var snapshot = await Snapshots.TryReadAsync(CancellationToken.None);
+        Assert.NotNull(snapshot);
+        Assert.Equal(_harness.Follower.Position, snapshot.Value.Position);
+        Assert.Equal(3, snapshot.Value.Load.Count);
+
+        await _harness.ListAsync("198.51.100.0", 24);
+        var (index, _) = await StartAsync();
+        Assert.True(Listed(index, Marker));
+        Assert.True(Listed(index, "203.0.113.7"));
+        Assert.True(Listed(index, "2001:db8::1"));
+        Assert.True(Listed(index, "198.51.100.77"), "the start did not apply the change made after the snapshot");
+        Assert.True(await writer.WriteAsync(CancellationToken.None));
+    }
+
     public void Dispose() => _harness.Dispose();
 }

@@ -70,6 +70,23 @@ public sealed class ChangeLogFollower(
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="capture"/> between two applications of the log and returns what it read with the position
+    /// applied so far: the subscribers' state it reads is that position's. Null before the first load.
+    /// </summary>
+    public async Task<(long Position, T State)?> CaptureAsync<T>(Func<T> capture, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return Position == NotLoaded ? null : (Position, capture());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Asks the background loop to catch up now, without waiting for it.</summary>
     public void Wake()
     {

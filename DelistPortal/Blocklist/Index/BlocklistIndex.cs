@@ -65,6 +65,9 @@ public sealed class BlocklistIndex
     /// <summary>Bytes held by the current snapshot's arrays.</summary>
     public long EstimatedBytes => Volatile.Read(ref _snapshot).EstimatedBytes;
 
+    /// <summary>What readers see now; it never changes (a change publishes another).</summary>
+    internal IndexSnapshot Current => Volatile.Read(ref _snapshot);
+
     /// <summary>Compactions installed so far.</summary>
     internal int CompactionCount => Volatile.Read(ref _compactionCount);
 

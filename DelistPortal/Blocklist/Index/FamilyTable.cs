@@ -214,6 +214,19 @@ internal sealed class FamilyTable<T> where T : unmanaged, IBinaryInteger<T>, IUn
         return totals;
     }
 
+    /// <summary>The table's rows in its order, less those of the hidden listings (what a snapshot file holds).</summary>
+    public IEnumerable<IndexRow<T>> Rows(HashSet<int>? hidden)
+    {
+        for (var i = 0; i < _starts.Length; i++)
+        {
+            var node = _nodes[i];
+            if (hidden is null || !hidden.Contains(node.ListingId))
+            {
+                yield return new IndexRow<T>(_starts[i], node.Prefix, node.ListingId, node.ExpiresAtTicks, node.Reason);
+            }
+        }
+    }
+
     /// <summary>The listing ids of the table, in no particular order.</summary>
     public IEnumerable<int> ListingIds => _nodes.Select(node => node.ListingId);
 

@@ -102,6 +102,12 @@ internal sealed class IndexSnapshot(
 
     public int Count { get; } = count;
 
+    /// <summary>Every IPv4 entry (listings and exceptions), as rows.</summary>
+    public IEnumerable<IndexRow<uint>> V4Rows => Base.V4.Rows(Hidden).Concat(OverlayV4.Rows(null));
+
+    /// <summary>Every IPv6 entry, as rows.</summary>
+    public IEnumerable<IndexRow<UInt128>> V6Rows => Base.V6.Rows(Hidden).Concat(OverlayV6.Rows(null));
+
     /// <summary>
     /// The listings (not range exceptions) of <paramref name="reason"/>, or of any, whose network starts before
     /// <paramref name="key"/>, in the order of the database's keys (<see cref="AddressKey"/>: IPv4 mapped into

@@ -57,8 +57,35 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
         return await db.ChangeLog.AsNoTracking().OrderByDescending(e => e.Position).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>The log's entry at a position; null when it is not (or no longer) in the log.</summary>
+    public async Task<ChangeLogEntry?> EntryAtAsync(long position, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ChangeLog.AsNoTracking().FirstOrDefaultAsync(e => e.Position == position, cancellationToken);
+    }
+
     /// <summary>Writes <paramref name="load"/>, read after <paramref name="at"/> was the log's last entry.</summary>
-    public async Task WriteAsync(ChangeLogEntry at, IndexLoad load, CancellationToken cancellationToken)
+    public Task WriteAsync(ChangeLogEntry at, IndexLoad load, CancellationToken cancellationToken) =>
+        WriteAsync(at, writer =>
+        {
+            WriteList(writer, load.V4);
+            WriteList(writer, load.V6);
+            WriteList(writer, load.Ids);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Writes an index's entries as they were when the log was applied up to <paramref name="at"/>, straight from its
+    /// tables: no read of the table and no copy of the rows in memory.
+    /// </summary>
+    internal Task WriteAsync(ChangeLogEntry at, IndexSnapshot snapshot, CancellationToken cancellationToken) =>
+        WriteAsync(at, writer =>
+        {
+            WriteRows(writer, snapshot.V4Rows);
+            WriteRows(writer, snapshot.V6Rows);
+            WriteRows(writer, snapshot.V4Rows.Select(row => row.ListingId).Concat(snapshot.V6Rows.Select(row => row.ListingId)));
+        }, cancellationToken);
+
+    private async Task WriteAsync(ChangeLogEntry at, Action<BinaryWriter> writeRows, CancellationToken cancellationToken)
     {
         if (Path is null)
         {
@@ -79,9 +106,7 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
                     writer.Write(at.Topic);
                     writer.Write(at.Key);
                     writer.Write(at.At);
-                    WriteList(writer, load.V4);
-                    WriteList(writer, load.V6);
-                    WriteList(writer, load.Ids);
+                    writeRows(writer);
                 }
                 file.Write(hash.GetHashAndReset());
                 await file.FlushAsync(cancellationToken);
@@ -163,6 +188,24 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
     {
         writer.Write(list.Count);
         writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(list)));
+    }
+
+    /// <summary>As <see cref="WriteList{T}"/> writes a list, from rows enumerated twice (counted, then written).</summary>
+    private static void WriteRows<T>(BinaryWriter writer, IEnumerable<T> rows) where T : unmanaged
+    {
+        writer.Write(rows.Count());
+        var buffer = new T[4096];
+        var filled = 0;
+        foreach (var row in rows)
+        {
+            buffer[filled++] = row;
+            if (filled == buffer.Length)
+            {
+                writer.Write(MemoryMarshal.AsBytes(buffer.AsSpan()));
+                filled = 0;
+            }
+        }
+        writer.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, filled)));
     }
 
     private static void ReadList<T>(BinaryReader reader, List<T> list) where T : unmanaged
