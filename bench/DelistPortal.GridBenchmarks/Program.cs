@@ -273,6 +273,9 @@ static async Task ImportAsync(IPage page, Portal portal, string csv)
 {
     await page.GotoAsync(new Uri(portal.Root, "admin/import").AbsoluteUri);
     await page.Locator("[data-interactive='true']").WaitForAsync();
+    // Blazor's InputFile listens to the input only once its own set-up has run (as e2e's AdminPages.ChooseFileAsync):
+    // a file chosen before that is never uploaded.
+    await page.WaitForFunctionAsync("() => document.querySelector('input[type=file]')?._blazorInputFileNextFileId !== undefined");
     var watch = Stopwatch.StartNew();
     await page.Locator("input[type=file]").SetInputFilesAsync(csv);
     var button = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Import [0-9,]+ rows$") });
