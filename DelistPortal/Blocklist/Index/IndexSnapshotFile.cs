@@ -77,13 +77,17 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
     /// Writes an index's entries as they were when the log was applied up to <paramref name="at"/>, straight from its
     /// tables: no read of the table and no copy of the rows in memory.
     /// </summary>
-    internal Task WriteAsync(ChangeLogEntry at, IndexSnapshot snapshot, CancellationToken cancellationToken) =>
-        WriteAsync(at, writer =>
+    internal Task WriteAsync(ChangeLogEntry at, IndexSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        // Each list starts with its length: counted once per family, and the ids are as many as both families' rows.
+        var (v4, v6) = (snapshot.V4Rows.Count(), snapshot.V6Rows.Count());
+        return WriteAsync(at, writer =>
         {
-            WriteRows(writer, snapshot.V4Rows);
-            WriteRows(writer, snapshot.V6Rows);
-            WriteRows(writer, snapshot.V4Rows.Select(row => row.ListingId).Concat(snapshot.V6Rows.Select(row => row.ListingId)));
+            WriteRows(writer, v4, snapshot.V4Rows);
+            WriteRows(writer, v6, snapshot.V6Rows);
+            WriteRows(writer, v4 + v6, snapshot.V4Rows.Select(row => row.ListingId).Concat(snapshot.V6Rows.Select(row => row.ListingId)));
         }, cancellationToken);
+    }
 
     private async Task WriteAsync(ChangeLogEntry at, Action<BinaryWriter> writeRows, CancellationToken cancellationToken)
     {
@@ -190,10 +194,10 @@ public sealed class IndexSnapshotFile(IDbContextFactory<PortalDbContext> dbFacto
         writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(list)));
     }
 
-    /// <summary>As <see cref="WriteList{T}"/> writes a list, from rows enumerated twice (counted, then written).</summary>
-    private static void WriteRows<T>(BinaryWriter writer, IEnumerable<T> rows) where T : unmanaged
+    /// <summary>As <see cref="WriteList{T}"/> writes a list, from <paramref name="count"/> rows enumerated as they are written.</summary>
+    private static void WriteRows<T>(BinaryWriter writer, int count, IEnumerable<T> rows) where T : unmanaged
     {
-        writer.Write(rows.Count());
+        writer.Write(count);
         var buffer = new T[4096];
         var filled = 0;
         foreach (var row in rows)
