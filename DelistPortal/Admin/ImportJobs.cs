@@ -367,7 +367,7 @@ public sealed class ImportJobs(
                 if (time.GetUtcNow() - lastBeat >= Options.HeartbeatInterval)
                 {
                     lastBeat = time.GetUtcNow();
-                    await BeatAsync(running, cancel);
+                    await BeatAsync(running, cancel, connection);
                     cancellationToken.ThrowIfCancellationRequested();
                 }
             }
@@ -381,7 +381,7 @@ public sealed class ImportJobs(
                         Options.BatchRows, StagingFolder);
             }
             running.Finish(result);
-            await RecordEndAsync(running, ImportJobState.Finished, null);
+            await RecordEndAsync(running, ImportJobState.Finished, null, connection);
             // The listings are committed and enforced: the page says so now, not after the checkpoint and the clean-up.
             Changed?.Invoke(running.View());
             await CheckpointAsync(connection);
@@ -479,13 +479,13 @@ public sealed class ImportJobs(
     }
 
     /// <summary>Records the progress and renews the lease; if another process holds the job now, stops this one.</summary>
-    private async Task BeatAsync(Running running, CancellationTokenSource cancel)
+    private async Task BeatAsync(Running running, CancellationTokenSource cancel, System.Data.Common.DbConnection connection)
     {
         try
         {
             var view = running.View();
             var now = time.GetUtcNow();
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await using var db = await ImportContextAsync(connection);
             var updated = await db.ImportJobs
                 .Where(j => j.Id == running.Job.Id && j.Owner == _owner && j.State == ImportJobState.Running)
                 .ExecuteUpdateAsync(set => set
@@ -508,13 +508,14 @@ public sealed class ImportJobs(
         }
     }
 
-    private async Task RecordEndAsync(Running running, ImportJobState state, string? failure)
+    /// <param name="connection">The import's connection while it is open (see <see cref="ImportContextAsync"/>); null after a failure.</param>
+    private async Task RecordEndAsync(Running running, ImportJobState state, string? failure, System.Data.Common.DbConnection? connection = null)
     {
         running.End(state, time.GetUtcNow(), failure);
         var job = running.Job;
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await using var db = await ImportContextAsync(connection);
             await db.ImportJobs
                 .Where(j => j.Id == job.Id && j.Owner == _owner)
                 .ExecuteUpdateAsync(set => set
@@ -533,6 +534,22 @@ public sealed class ImportJobs(
             // The lease runs out and the next start marks it interrupted.
             logger.LogError(ex, "Could not record the end of import {Id}", job.Id);
         }
+    }
+
+    /// <summary>
+    /// A context for the job's own records, on the import's connection when there is one. A pooled SQLite connection
+    /// checkpoints the write-ahead log at its commit once the log passes a thousand pages, and an import's log holds
+    /// hundreds of megabytes: the end of a 100,000-row import waited 0.7 s for that copy before the page could say it
+    /// was done. The import's connection leaves the log to <see cref="CheckpointAsync"/>, after the page is told.
+    /// </summary>
+    private async Task<PortalDbContext> ImportContextAsync(System.Data.Common.DbConnection? connection)
+    {
+        var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        if (connection is not null)
+        {
+            db.Database.SetDbConnection(connection);
+        }
+        return db;
     }
 
     private static void Interrupt(ImportJob job, DateTimeOffset at, string failure)

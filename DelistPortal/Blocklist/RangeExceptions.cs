@@ -76,6 +76,12 @@ public static class RangeExceptions
         {
             return;
         }
+        // Most lists hold no active exception at all; the lookup below costs an import's batch the parsing of a JSON
+        // array of 50,000 starts.
+        if (!await db.ListingExceptions.AnyAsync(e => e.Status == ListingExceptionStatus.Active, cancellationToken))
+        {
+            return;
+        }
         var starts = listed.Select(l => l.RangeStart).Distinct().ToList();
         var networks = listed.Select(l => (l.RangeStart, l.RangeEnd)).ToHashSet();
         var candidates = await db.ListingExceptions
