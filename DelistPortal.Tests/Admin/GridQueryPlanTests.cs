@@ -139,6 +139,20 @@ public sealed class GridQueryPlanTests : IAsyncLifetime
         Assert.Contains(plan, line => line.StartsWith("SEARCH l USING INDEX IX_Listings_Status_ListedAt", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TheBeginningOfAnAddressIsLookedUpInTheIndexOfNetworkStarts()
+    {
+        await AssertSeeksOnlyAsync(ListingGridQuery.AddressMatches("203.0.11")!);
+        await AssertSeeksOnlyAsync(ListingGridQuery.AddressMatches("2001:db8:b")!);
+
+        // Too many to look up ("more than" the lookup takes): the walk of the sort's index checks them.
+        var filter = new ListingFilter { Search = "203.0.", Status = ListingStatus.Active };
+        var query = Assert.Single(ListingGridQuery.Page(new ListingPageRequest(filter, 25), ListingGridQuery.TextSearch.Walk, 26));
+        var plan = await QueryPlan.ExplainAsync(_harness.Database.ConnectionString, query.Text, query.Parameters.Select(p => (p.ParameterName, p.Value)));
+        Assert.Empty(QueryPlan.TableScans(query.Text, plan));
+        Assert.Empty(QueryPlan.SortSteps(plan));
+    }
+
     private async Task AssertSeeksOnlyAsync(ListingGridQuery.Sql query)
     {
         var plan = await QueryPlan.ExplainAsync(_harness.Database.ConnectionString, query.Text, query.Parameters.Select(p => (p.ParameterName, p.Value)));

@@ -60,10 +60,31 @@ public class ListingFilterTests : IDisposable
         Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "SNOWSHOE" }));
         Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "rented vps" }));
         Assert.Equal(["203.0.113.7"], await SearchAsync(new ListingFilter { Search = "spam traps" }));
-        Assert.Equal(["203.0.113.7"], await SearchAsync(new ListingFilter { Search = ".113." }));
+        // Networks are found by their beginning (below), not by a fragment.
+        Assert.Empty(await SearchAsync(new ListingFilter { Search = ".113." }));
         Assert.Empty(await SearchAsync(new ListingFilter { Search = "\"quoted\" OR *" }));
         // Two characters: below the trigram index, still answered (by a scan).
         Assert.Equal(["198.51.100.7"], await SearchAsync(new ListingFilter { Search = "un" }));
+    }
+
+    [Fact]
+    public async Task TheBeginningOfAnAddressFindsTheNetworksWrittenWithItAndTheDetailsThatHoldIt()
+    {
+        await _harness.ListAsync("203.0.113.7");
+        await _harness.ListAsync("203.0.115.0", 24);
+        await _harness.ListAsync("203.0.11.9");
+        await _harness.ListAsync("203.0.12.9");
+        await _harness.ListAsync("2001:db8:bad::", 48);
+        await _harness.ListAsync("2001:db8:b::", 48);
+        var mentioned = await _harness.ListAsync("198.51.100.7");
+        await _harness.Blocklist.EditAsync(mentioned.Id, mentioned.Version, new ListingEdit { Detail = "Same operator as 203.0.11x" }, Actor.Admin("alice"), null);
+
+        Assert.Equal(["203.0.11.9"], await SearchAsync(new ListingFilter { Search = "203.0.11." }));
+        Assert.Equal(["198.51.100.7", "203.0.11.9", "203.0.113.7", "203.0.115.0/24"],
+            await SearchAsync(new ListingFilter { Search = "203.0.11", SortBy = ListingSortColumn.Network, Descending = false }));
+        Assert.Equal(["2001:db8:b::/48", "2001:db8:bad::/48"], await SearchAsync(new ListingFilter { Search = "2001:DB8:B", SortBy = ListingSortColumn.Network, Descending = false }));
+        Assert.Equal(["2001:db8:bad::/48"], await SearchAsync(new ListingFilter { Search = "2001:0db8:bad:" }));
+        Assert.Empty(await SearchAsync(new ListingFilter { Search = "203.0.2" }));
     }
 
     [Fact]

@@ -93,6 +93,24 @@ public class TextSearchTotalsTests : IAsyncLifetime
         Assert.Equal(expected, page.Items.Select(l => l.Network));
     }
 
+    [Fact]
+    public async Task TheBeginningOfAnAddressIsCountedAndPagedLikeAText()
+    {
+        // Listing i is 11.0.(i / 256).(i % 256): "11.0.3" begins 11.0.3.x and 11.0.30-39.x.
+        var begun = Enumerable.Range(0, Listings).Where(i => Address(i).StartsWith("11.0.3", StringComparison.Ordinal)).ToList();
+        Assert.InRange(begun.Count, ListingGridQuery.CommonTextCountCap + 1, ListingGridQuery.TextMatchCap);
+        Assert.Equal(new GridTotal(begun.Count, Exact: true), await TotalAsync(new ListingFilter { Search = "11.0.3" }));
+        Assert.Equal(new GridTotal(begun.Count(i => i % 100 == 0), Exact: true), await TotalAsync(new ListingFilter { Search = "11.0.3", Reason = ListingReason.Malware }));
+        var page = await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(new ListingFilter { Search = "11.0.3", SortBy = ListingSortColumn.Network, Descending = true }, 5));
+        Assert.Equal(begun.OrderByDescending(i => i).Take(5).Select(Address), page.Items.Select(l => l.Network));
+
+        // Every listing begins with "11.0.": more than the lookup takes, so walked.
+        Assert.Equal(new GridTotal(ListingGridQuery.CommonTextCountCap, Exact: false), await TotalAsync(new ListingFilter { Search = "11.0." }));
+        var walked = await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(new ListingFilter { Search = "11.0.", SortBy = ListingSortColumn.Network, Descending = true }, 5));
+        Assert.Equal(Enumerable.Range(Listings - 5, 5).Reverse().Select(Address), walked.Items.Select(l => l.Network));
+        Assert.Equal(new GridTotal(0, Exact: true), await TotalAsync(new ListingFilter { Search = "11.1." }));
+    }
+
     private static string Address(int i) => $"11.0.{i / 256}.{i % 256}";
 
     private Task<GridTotal> TotalAsync(ListingFilter filter) => Service.CountAsync(Principals.Viewer(), filter);

@@ -190,6 +190,11 @@ public sealed class ListingAdminService(
             return await PostgreSqlTextLookup.FindAsync(db, text, cancellationToken);
         }
         var ids = await MatchesByWordsAsync(db, text, cancellationToken) ?? await ReadIdsAsync(db, ListingGridQuery.TextMatches(text), cancellationToken);
+        if (ids.Count <= ListingGridQuery.TextMatchCap && ListingGridQuery.AddressMatches(text) is { } addressMatches)
+        {
+            // The networks are not in the text index: a text that begins an address finds them by their starts.
+            ids = ids.Union(await ReadIdsAsync(db, addressMatches, cancellationToken)).ToList();
+        }
         return ids.Count > ListingGridQuery.TextMatchCap
             ? ListingGridQuery.TextSearch.Walk
             : new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Indexed, System.Text.Json.JsonSerializer.Serialize(ids), ids.Count);
@@ -210,9 +215,8 @@ public sealed class ListingAdminService(
             return null;
         }
         var ids = candidates.Select(id => (int)id).ToList();
-        var rows = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.Network, l.Detail }).ToListAsync(cancellationToken);
-        return rows.Where(r => r.Network.Contains(text, StringComparison.OrdinalIgnoreCase) || r.Detail.Contains(text, StringComparison.OrdinalIgnoreCase))
-            .Select(r => (long)r.Id).ToList();
+        var rows = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.Detail }).ToListAsync(cancellationToken);
+        return rows.Where(r => r.Detail.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(r => (long)r.Id).ToList();
     }
 
     private static async Task<List<long>> ReadIdsAsync(PortalDbContext db, ListingGridQuery.Sql sql, CancellationToken cancellationToken)

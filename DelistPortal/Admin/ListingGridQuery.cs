@@ -146,7 +146,7 @@ internal static class ListingGridQuery
         return new Sql($"SELECT COUNT(*) FROM (SELECT 1 FROM \"Listings\" AS l{Where(where)} LIMIT $cap)", parameters);
     }
 
-    /// <summary>The listings whose network or detail holds a text, from the trigram index, up to <see cref="TextMatchCap"/> + 1 of them.</summary>
+    /// <summary>The listings whose detail holds a text, from the trigram index, up to <see cref="TextMatchCap"/> + 1 of them.</summary>
     public static Sql TextMatches(string text) => new(
         "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase LIMIT $cap",
         [new SqliteParameter("$phrase", ListingSearch.PhraseFor(text)), new SqliteParameter("$cap", TextMatchCap + 1)]);
@@ -158,6 +158,36 @@ internal static class ListingGridQuery
     public static Sql WordMatches(string wordsQuery) => new(
         "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $words LIMIT $cap",
         [new SqliteParameter("$words", wordsQuery), new SqliteParameter("$cap", WordMatchCap + 1)]);
+
+    /// <summary>
+    /// The listings whose network begins with a text that begins an address (<see cref="AddressPrefix"/>), up to
+    /// <see cref="TextMatchCap"/> + 1 of them, from the index of network starts; null when the text begins none.
+    /// </summary>
+    public static Sql? AddressMatches(string text)
+    {
+        var parameters = new List<SqliteParameter>();
+        return StartsAddress(text, parameters) is { } starts
+            ? new Sql($"SELECT l.\"Id\" FROM \"Listings\" AS l WHERE {starts} LIMIT $cap", [.. parameters, new SqliteParameter("$cap", TextMatchCap + 1)])
+            : null;
+    }
+
+    /// <summary>The condition for listings whose network begins with <paramref name="text"/>, if it begins an address.</summary>
+    private static string? StartsAddress(string text, List<SqliteParameter> parameters)
+    {
+        if (AddressPrefix.KeyRangesOf(text) is not { } ranges)
+        {
+            return null;
+        }
+        var conditions = new List<string>(ranges.Count);
+        foreach (var (from, to) in ranges)
+        {
+            var i = conditions.Count.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(new SqliteParameter("$startsFrom" + i, from));
+            parameters.Add(new SqliteParameter("$startsTo" + i, to));
+            conditions.Add($"l.\"RangeStart\" BETWEEN $startsFrom{i} AND $startsTo{i}");
+        }
+        return "(" + string.Join(" OR ", conditions) + ")";
+    }
 
     public static bool HasSearch(ListingFilter filter) => !string.IsNullOrWhiteSpace(filter.Search);
 
@@ -305,19 +335,16 @@ internal static class ListingGridQuery
             }
             else
             {
-                // The detail first: a common text is found there, and OR stops at the first match.
                 parameters.Add(new SqliteParameter("$like", LikePattern(search)));
+                var detail = "l.\"Detail\" LIKE $like ESCAPE '\\'";
                 if (text.IndexPart is { } part)
                 {
                     parameters.Add(new SqliteParameter("$part", LikePattern(part)));
-                    where.Add("(l.\"Detail\" LIKE $part ESCAPE '\\' OR l.\"Network\" LIKE $part ESCAPE '\\')");
                     // Written || '' so that the whole text filters the part's rows instead of adding its posting lists to the index scan.
-                    where.Add("((l.\"Detail\" || '') LIKE $like ESCAPE '\\' OR (l.\"Network\" || '') LIKE $like ESCAPE '\\')");
+                    detail = $"l.\"Detail\" LIKE $part ESCAPE '\\' AND (l.\"Detail\" || '') LIKE $like ESCAPE '\\'";
                 }
-                else
-                {
-                    where.Add("(l.\"Detail\" LIKE $like ESCAPE '\\' OR l.\"Network\" LIKE $like ESCAPE '\\')");
-                }
+                // The detail first: a common text is found there, and OR stops at the first match.
+                where.Add(StartsAddress(search, parameters) is { } starts ? $"(({detail}) OR {starts})" : $"({detail})");
             }
         }
         return where;

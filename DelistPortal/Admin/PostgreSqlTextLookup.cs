@@ -74,13 +74,13 @@ internal static class PostgreSqlTextLookup
         }
     }
 
-    /// <summary>The values PostgreSQL's planner keeps for the searched columns: its most common values and its histogram's bounds.</summary>
+    /// <summary>The values PostgreSQL's planner keeps for the searched column (the detail): its most common values and its histogram's bounds.</summary>
     private static async Task<Sample> SampleAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT null_frac, most_common_vals::text::text[], most_common_freqs, histogram_bounds::text::text[]
-            FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'Listings' AND attname IN ('Network', 'Detail')
+            FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'Listings' AND attname = 'Detail'
             """;
         var columns = new List<Sample.Column>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -95,12 +95,12 @@ internal static class PostgreSqlTextLookup
         return new Sample(columns);
     }
 
-    /// <summary>The planner's sample of each searched column (none before the table is first analyzed: then every text is looked up).</summary>
+    /// <summary>The planner's sample of the searched column (none before the table is first analyzed: then every text is looked up).</summary>
     internal sealed record Sample(IReadOnlyList<Sample.Column> Columns)
     {
         internal sealed record Column(float NullShare, string[] CommonValues, float[] CommonShares, string[] Bounds);
 
-        /// <summary>The share of rows whose network or detail holds <paramref name="text"/>, as the sample suggests (as PostgreSQL's own estimate of LIKE does).</summary>
+        /// <summary>The share of rows whose detail holds <paramref name="text"/>, as the sample suggests (as PostgreSQL's own estimate of LIKE does).</summary>
         public double Share(string text)
         {
             var total = 0.0;
