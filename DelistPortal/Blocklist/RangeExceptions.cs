@@ -76,9 +76,9 @@ public static class RangeExceptions
         {
             return;
         }
-        // Most lists hold no active exception at all; the lookup below costs an import's batch the parsing of a JSON
-        // array of 50,000 starts.
-        if (!await db.ListingExceptions.AnyAsync(e => e.Status == ListingExceptionStatus.Active, cancellationToken))
+        // Most lists hold no active exception at all, and the lookup below costs an import's batch the parsing of a JSON
+        // array of 50,000 starts: a batch asks first whether any exception is active (one listing's lookup is a seek).
+        if (listed.Count > 1 && !await db.ListingExceptions.AnyAsync(e => e.Status == ListingExceptionStatus.Active, cancellationToken))
         {
             return;
         }
