@@ -98,8 +98,9 @@ public sealed class ImportExportTests : IDisposable
         var result = await Importer.ImportAsync(Principals.Admin("alice"), Csv(lines.ToString()), new SynchronousProgress(reports.Add), null, batchSize: 10_000);
 
         Assert.Equal((12_000, 1, 0), (result.Listed, result.AlreadyListed, result.RefusedCount));
-        // The first report comes while the file is read (10,000 rows checked, none written yet).
-        Assert.Equal([0, 10_000, 12_001], reports.Select(r => r.Done));
+        // The first report comes while the file is read (10,000 rows checked, none written yet), the second as the
+        // first batch is prepared.
+        Assert.Equal([0, 0, 10_000, 12_001], reports.Select(r => r.Done));
         await using var db = _harness.Database.CreateDbContext();
         Assert.Equal(12_001, await db.Listings.CountAsync());
         Assert.Equal(12_000, await db.ListingEvents.CountAsync(e => e.ActorName == "alice" && e.Kind == ListingEventKind.Listed));

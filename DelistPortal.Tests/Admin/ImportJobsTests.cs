@@ -239,13 +239,18 @@ public class ImportJobsTests : IAsyncLifetime
     {
         var process = Process(gated: true);
         await process.Jobs.StartAsync(Principals.Admin("alice"), await StageAsync(process, 25_000), 25_000, null);
+        // The file has been read and checked, the first batch is held, and the job's first heartbeat is recorded.
+        await WaitUntilHeldAsync(process);
+        for (var waited = 0; process.Held.Beats == 0 && waited < 200; waited++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, process.Held.Beats);
         await using (var db = _harness.Database.CreateDbContext())
         {
             // Another process found the lease run out and took over (as if this one had hung).
             await db.ImportJobs.ExecuteUpdateAsync(set => set.SetProperty(j => j.Owner, "another process"));
         }
-        // The file has been read and checked (its heartbeats, if any, were before the clock moved).
-        await WaitUntilHeldAsync(process);
 
         _harness.Clock.Advance(TimeSpan.FromSeconds(30));
         process.Gate.SetResult();
@@ -381,7 +386,22 @@ public class ImportJobsTests : IAsyncLifetime
     /// <summary>Holds an import's first batch before it writes anything (at its read of earlier listings) until the test opens the gate.</summary>
     private sealed class ImportGate(TaskCompletionSource gate) : DbCommandInterceptor
     {
+        private int _beats;
+
         public int Held { get; private set; }
+
+        /// <summary>Heartbeats recorded: updates of a job's lease.</summary>
+        public int Beats => Volatile.Read(ref _beats);
+
+        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
+            CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.StartsWith("UPDATE", StringComparison.Ordinal) && command.CommandText.Contains("\"LeaseExpiresAt\" =", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _beats);
+            }
+            return ValueTask.FromResult(result);
+        }
 
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)

@@ -357,6 +357,7 @@ public sealed class ImportJobs(
             await using var file = new FileStream(running.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             // The lease was taken (or last renewed) at this instant.
             var lastBeat = job.StartedAt;
+            var beaten = false;
             var counted = 0;
             async Task AfterBatchAsync(ImportProgress progress, CancellationToken cancellationToken)
             {
@@ -364,8 +365,10 @@ public sealed class ImportJobs(
                 counted = progress.Done;
                 running.Progress(progress);
                 Changed?.Invoke(running.View());
-                if (time.GetUtcNow() - lastBeat >= Options.HeartbeatInterval)
+                // The first call beats at once (ListingImporter calls it while the first batch is prepared).
+                if (!beaten || time.GetUtcNow() - lastBeat >= Options.HeartbeatInterval)
                 {
+                    beaten = true;
                     lastBeat = time.GetUtcNow();
                     await BeatAsync(running, cancel, connection);
                     cancellationToken.ThrowIfCancellationRequested();
