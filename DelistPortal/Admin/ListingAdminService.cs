@@ -201,22 +201,31 @@ public sealed class ListingAdminService(
     }
 
     /// <summary>
-    /// The listings that hold a text of several words, found by its words. FTS5 spends ~20 ms at a million rows on a
-    /// phrase of many trigrams when some are in every row ("case 137843)"), even for one matching row; the words as
-    /// phrases of their own take about a millisecond. The rows that hold every word are then checked for the whole text
-    /// here, in any case as FTS5 matches it. Null for one word, or when the words are in more than
-    /// <see cref="ListingGridQuery.WordMatchCap"/> rows: the phrase decides then.
+    /// The listings that hold a text of several words, found by its rarest word. FTS5 spends ~20 ms at a million rows on
+    /// a phrase of many trigrams when some are in every row ("case 137843)"), even for one matching row, and 75-90 ms on
+    /// an AND of words when some words are in every row ("Benchmark listing 77777:"); one word as a phrase, with a
+    /// limit, takes 1-6 ms either way. The rows of the first word found in at most
+    /// <see cref="ListingGridQuery.WordMatchCap"/> rows are then checked for the whole text here, as FTS5 matches it
+    /// (in any case). Null for one word, or when every word is in more rows: the phrase decides then.
     /// </summary>
     private static async Task<List<long>?> MatchesByWordsAsync(PortalDbContext db, string text, CancellationToken cancellationToken)
     {
-        if (ListingSearch.WordsQueryFor(text) is not { } words
-            || await ReadIdsAsync(db, ListingGridQuery.WordMatches(words), cancellationToken) is not { Count: <= ListingGridQuery.WordMatchCap } candidates)
+        List<long>? candidates = null;
+        foreach (var word in ListingSearch.WordsOf(text))
+        {
+            if (await ReadIdsAsync(db, ListingGridQuery.WordMatches(word), cancellationToken) is { Count: <= ListingGridQuery.WordMatchCap } rows)
+            {
+                candidates = rows;
+                break;
+            }
+        }
+        if (candidates is null)
         {
             return null;
         }
         var ids = candidates.Select(id => (int)id).ToList();
-        var rows = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.Detail }).ToListAsync(cancellationToken);
-        return rows.Where(r => r.Detail.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(r => (long)r.Id).ToList();
+        var details = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.Detail }).ToListAsync(cancellationToken);
+        return details.Where(r => r.Detail.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(r => (long)r.Id).ToList();
     }
 
     private static async Task<List<long>> ReadIdsAsync(PortalDbContext db, ListingGridQuery.Sql sql, CancellationToken cancellationToken)

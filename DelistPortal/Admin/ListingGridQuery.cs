@@ -154,10 +154,10 @@ internal static class ListingGridQuery
     /// <summary>Rows that the search by words checks for the whole text (<see cref="WordMatches"/>) at most.</summary>
     public const int WordMatchCap = 1_000;
 
-    /// <summary>The listings that hold every word of a text (<see cref="ListingSearch.WordsQueryFor"/>), up to <see cref="WordMatchCap"/> + 1 of them.</summary>
-    public static Sql WordMatches(string wordsQuery) => new(
-        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $words LIMIT $cap",
-        [new SqliteParameter("$words", wordsQuery), new SqliteParameter("$cap", WordMatchCap + 1)]);
+    /// <summary>The listings that hold a word (as a phrase), up to <see cref="WordMatchCap"/> + 1 of them.</summary>
+    public static Sql WordMatches(string word) => new(
+        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $word LIMIT $cap",
+        [new SqliteParameter("$word", ListingSearch.PhraseFor(word)), new SqliteParameter("$cap", WordMatchCap + 1)]);
 
     /// <summary>
     /// The listings whose network begins with a text that begins an address (<see cref="AddressPrefix"/>), up to

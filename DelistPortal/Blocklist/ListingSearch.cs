@@ -207,14 +207,15 @@ public static class ListingSearch
     public const int MinLength = 3;
 
     /// <summary>
-    /// An FTS5 query for the rows that hold every word of a text of several words, each word (of at least
-    /// <see cref="MinLength"/> characters) a quoted phrase: the rows of the text's phrase and others; null for one word.
+    /// The words of a text of several words that the index can look up (at least <see cref="MinLength"/> characters,
+    /// each once, longest first: a longer word is more often a rare one); empty for one word.
     /// </summary>
-    public static string? WordsQueryFor(string text)
+    public static IReadOnlyList<string> WordsOf(string text)
     {
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        var usable = words.Where(w => w.Length >= MinLength).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        return words.Length < 2 || usable.Count == 0 ? null : string.Join(" AND ", usable.Select(PhraseFor));
+        return words.Length < 2
+            ? []
+            : words.Where(w => w.Length >= MinLength).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(w => w.Length).ToList();
     }
 
     /// <summary>An FTS5 query for the exact substring: one quoted phrase, quotes doubled.</summary>
