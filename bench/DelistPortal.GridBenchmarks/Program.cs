@@ -340,7 +340,7 @@ internal sealed record Targets(List<string> AddressesInRanges, List<string> Text
                     addresses.Add($"{parts[0]}.{parts[1]}.{parts[2]}.{int.Parse(parts[3], CultureInfo.InvariantCulture) + 77}");
                 }
                 // IPv4 single addresses a sender may delist (self_service true), for the sender's delist.
-                if (singles.Count < 200 && !network.Contains('/') && !network.Contains(':') && line.Contains(",true,", StringComparison.Ordinal))
+                if (singles.Count < 2_000 && !network.Contains('/') && !network.Contains(':') && line.Contains(",true,", StringComparison.Ordinal))
                 {
                     singles.Add(network);
                 }
