@@ -18,7 +18,10 @@ public enum ListingSortColumn
 /// </summary>
 public sealed record ListingFilter
 {
-    /// <summary>An address (finds the listings that contain it), a CIDR range (the listings that overlap it), or text in the detail.</summary>
+    /// <summary>
+    /// An address (finds the listings that contain it), a CIDR range (the listings that overlap it), or text: in the
+    /// detail, and, when it begins an address ("203.0.113"), the networks written with it (<see cref="AddressPrefix"/>).
+    /// </summary>
     public string? Search { get; init; }
 
     public ListingStatus? Status { get; init; }
