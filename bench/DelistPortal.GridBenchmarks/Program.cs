@@ -331,10 +331,10 @@ internal sealed record Targets(List<string> AddressesInRanges, List<string> Text
         var (addresses, texts, singles) = (new List<string>(), new List<string>(), new List<string>());
         if (csv is not null)
         {
-            foreach (var line in File.ReadLines(csv).Skip(1).Take(200_000))
+            foreach (var line in File.ReadLines(csv).Skip(1).Take(400_000))
             {
                 var network = line[..line.IndexOf(',')];
-                if (network.EndsWith("/25", StringComparison.Ordinal) && addresses.Count < 200 && line.Contains(",true,", StringComparison.Ordinal))
+                if (network.EndsWith("/25", StringComparison.Ordinal) && addresses.Count < 2_000 && line.Contains(",true,", StringComparison.Ordinal))
                 {
                     var parts = network[..^3].Split('.');
                     addresses.Add($"{parts[0]}.{parts[1]}.{parts[2]}.{int.Parse(parts[3], CultureInfo.InvariantCulture) + 77}");
