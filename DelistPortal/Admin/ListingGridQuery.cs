@@ -147,17 +147,17 @@ internal static class ListingGridQuery
     }
 
     /// <summary>The listings whose detail holds a text, from the trigram index, up to <see cref="TextMatchCap"/> + 1 of them.</summary>
-    public static Sql TextMatches(string text) => new(
-        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase LIMIT $cap",
-        [new SqliteParameter("$phrase", ListingSearch.PhraseFor(text)), new SqliteParameter("$cap", TextMatchCap + 1)]);
+    public static Sql TextMatches(string text) => PhraseMatches(text, TextMatchCap);
 
     /// <summary>Rows that the search by words checks for the whole text (<see cref="WordMatches"/>) at most.</summary>
     public const int WordMatchCap = 1_000;
 
     /// <summary>The listings that hold a word (as a phrase), up to <see cref="WordMatchCap"/> + 1 of them.</summary>
-    public static Sql WordMatches(string word) => new(
-        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $word LIMIT $cap",
-        [new SqliteParameter("$word", ListingSearch.PhraseFor(word)), new SqliteParameter("$cap", WordMatchCap + 1)]);
+    public static Sql WordMatches(string word) => PhraseMatches(word, WordMatchCap);
+
+    private static Sql PhraseMatches(string text, int cap) => new(
+        "SELECT rowid FROM \"ListingSearch\" WHERE \"ListingSearch\" MATCH $phrase LIMIT $cap",
+        [new SqliteParameter("$phrase", ListingSearch.PhraseFor(text)), new SqliteParameter("$cap", cap + 1)]);
 
     /// <summary>
     /// The listings whose network begins with a text that begins an address (<see cref="AddressPrefix"/>), up to

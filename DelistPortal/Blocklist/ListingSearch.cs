@@ -189,14 +189,15 @@ public static class ListingSearch
     /// The trigram index of the detail alone, as on SQLite (<see cref="DetailOnlySqlite"/>): the network's trigrams were
     /// half of the index's cost to an import (1.9 of 3.7 s per 100,000 rows).
     /// </summary>
-    public const string DetailOnlyPostgreSql = """
-        DROP INDEX IF EXISTS "IX_Listings_Search";
+    public const string DetailOnlyPostgreSql = $"""
+        {DropPostgreSql}
         CREATE INDEX "IX_Listings_Search" ON "Listings" USING gin ("Detail" gin_trgm_ops);
         """;
 
-    public const string NetworkAndDetailPostgreSql = """
-        DROP INDEX IF EXISTS "IX_Listings_Search";
-        CREATE INDEX "IX_Listings_Search" ON "Listings" USING gin ("Network" gin_trgm_ops, "Detail" gin_trgm_ops);
+    /// <summary>Back from <see cref="DetailOnlyPostgreSql"/> to <see cref="CreatePostgreSql"/>'s index.</summary>
+    public const string NetworkAndDetailPostgreSql = $"""
+        {DropPostgreSql}
+        {CreatePostgreSql}
         """;
 
     public const string DropPostgreSql = """
