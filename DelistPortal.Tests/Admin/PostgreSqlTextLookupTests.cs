@@ -1,4 +1,5 @@
 using DelistPortal.Admin;
+using DelistPortal.Blocklist;
 
 namespace DelistPortal.Tests.Admin;
 
@@ -37,5 +38,32 @@ public sealed class PostgreSqlTextLookupTests
         Assert.Equal("listing 377", PostgreSqlTextLookup.IndexPart("listing 377", Sample.Share));
         // Before the first ANALYZE: no sample, nothing to choose by.
         Assert.Equal("rented vps", PostgreSqlTextLookup.IndexPart("rented vps", new PostgreSqlTextLookup.Sample([]).Share));
+    }
+
+    [Fact]
+    public void ATextInManyRowsIsWalkedWithoutTheIndex()
+    {
+        Assert.Null(PostgreSqlTextLookup.IndexPartOrWalk("spam traps", Sample.Share));
+        Assert.Null(PostgreSqlTextLookup.IndexPartOrWalk("listing 1", Sample.Share));
+        // Common words, in no row: the index's trigrams across them ("mqm") are in no row either.
+        Assert.Equal("spam m", PostgreSqlTextLookup.IndexPartOrWalk("spam mail", Sample.Share));
+        Assert.Equal(" 99999:", PostgreSqlTextLookup.IndexPartOrWalk("Benchmark listing 99999: mail", Sample.Share));
+    }
+
+    [Fact]
+    public void ARareTextWithoutARareWordIsAskedForItsNarrowestEnd()
+    {
+        // "listing 12" is in no sampled value; "g 12" in none either, "list" in every one.
+        Assert.Equal("g 12", PostgreSqlTextLookup.IndexPartOrWalk("listing 12", Sample.Share));
+        // In a sixth of the values, as " 377" alone.
+        Assert.Equal(" 377", PostgreSqlTextLookup.IndexPartOrWalk("listing 377", Sample.Share));
+        Assert.Equal("abc", PostgreSqlTextLookup.IndexPartOrWalk("abc", Sample.Share));
+    }
+
+    [Fact]
+    public void TheSearchKeyWritesSpacesAsALetterAndKeepsTheRest()
+    {
+        Assert.Equal("Trapsqmail:q50%qoff_", ListingSearch.KeyFor("Traps mail: 50% off_"));
+        Assert.Equal("11.0.3.16/32", ListingSearch.KeyFor("11.0.3.16/32"));
     }
 }
