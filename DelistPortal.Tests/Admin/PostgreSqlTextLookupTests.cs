@@ -43,21 +43,23 @@ public sealed class PostgreSqlTextLookupTests
     [Fact]
     public void ATextInManyRowsIsWalkedWithoutTheIndex()
     {
-        Assert.Null(PostgreSqlTextLookup.IndexPartOrWalk("spam traps", Sample.Share));
-        Assert.Null(PostgreSqlTextLookup.IndexPartOrWalk("listing 1", Sample.Share));
+        Assert.Null(PostgreSqlTextLookup.IndexPartOrWalk("spam traps", Sample));
+        Assert.Null(PostgreSqlTextLookup.IndexPartOrWalk("listing 1", Sample));
         // Common words, in no row: the index's trigrams across them ("mqm") are in no row either.
-        Assert.Equal("spam m", PostgreSqlTextLookup.IndexPartOrWalk("spam mail", Sample.Share));
-        Assert.Equal(" 99999:", PostgreSqlTextLookup.IndexPartOrWalk("Benchmark listing 99999: mail", Sample.Share));
+        Assert.Equal("spam m", PostgreSqlTextLookup.IndexPartOrWalk("spam mail", Sample));
+        Assert.Equal(" 99999:", PostgreSqlTextLookup.IndexPartOrWalk("Benchmark listing 99999: mail", Sample));
     }
 
     [Fact]
     public void ARareTextWithoutARareWordIsAskedForItsNarrowestEnd()
     {
         // "listing 12" is in no sampled value; "g 12" in none either, "list" in every one.
-        Assert.Equal("g 12", PostgreSqlTextLookup.IndexPartOrWalk("listing 12", Sample.Share));
+        Assert.Equal("g 12", PostgreSqlTextLookup.IndexPartOrWalk("listing 12", Sample));
         // In a sixth of the values, as " 377" alone.
-        Assert.Equal(" 377", PostgreSqlTextLookup.IndexPartOrWalk("listing 377", Sample.Share));
-        Assert.Equal("abc", PostgreSqlTextLookup.IndexPartOrWalk("abc", Sample.Share));
+        Assert.Equal(" 377", PostgreSqlTextLookup.IndexPartOrWalk("listing 377", Sample));
+        Assert.Equal("abc", PostgreSqlTextLookup.IndexPartOrWalk("abc", Sample));
+        // Before the first ANALYZE: no sample, and every end would look as rare as the text.
+        Assert.Equal("listing 12", PostgreSqlTextLookup.IndexPartOrWalk("listing 12", new PostgreSqlTextLookup.Sample([])));
     }
 
     [Fact]

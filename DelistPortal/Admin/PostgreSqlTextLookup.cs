@@ -38,15 +38,21 @@ internal static class PostgreSqlTextLookup
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         var sample = await SampleAsync(db.Database.GetDbConnection(), cancellationToken);
-        return new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Filter, IndexPart: IndexPartOrWalk(text, sample.Share));
+        return new ListingGridQuery.TextSearch(ListingGridQuery.TextMode.Filter, IndexPart: IndexPartOrWalk(text, sample));
     }
 
     /// <summary>
     /// What the trigram index is asked for: nothing (null) for a text in <see cref="CommonShare"/> of the rows or more;
-    /// else <see cref="IndexPart"/>, and when that is the whole text, its <see cref="Narrowest"/> end.
+    /// else <see cref="IndexPart"/>, and when that is the whole text, its <see cref="Narrowest"/> end. Before the table's
+    /// first ANALYZE there is no sample, every part would look as rare as the text, and the whole text is asked for.
     /// </summary>
-    internal static string? IndexPartOrWalk(string text, Func<string, double> share)
+    internal static string? IndexPartOrWalk(string text, Sample sample)
     {
+        if (sample.Columns.Count == 0)
+        {
+            return text;
+        }
+        Func<string, double> share = sample.Share;
         if (share(text) >= CommonShare)
         {
             return null;
