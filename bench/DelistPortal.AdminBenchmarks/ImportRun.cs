@@ -71,33 +71,38 @@ public static class ImportRun
             Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = dataFolder }), NullLogger<ImportJobs>.Instance);
         var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
-        StagedImport staged;
-        await using (var csv = File.OpenRead(csvPath))
+        // Several files (PATH,PATH2): imported one after the other in this process, the later ones with the JIT warm.
+        foreach (var path in csvPath.Split(','))
         {
-            staged = await jobs.StageAsync(admin, csv, Path.GetFileName(csvPath), null);
+            watch.Restart();
+            StagedImport staged;
+            await using (var csv = File.OpenRead(path))
+            {
+                staged = await jobs.StageAsync(admin, csv, Path.GetFileName(path), null);
+            }
+            Console.WriteLine($"stage: {watch.Elapsed.TotalSeconds:F2} s");
+            watch.Restart();
+            // IMPORT_UNCHECKED=1: the job reads and checks the file itself, as when nothing previewed it.
+            ImportPreview preview;
+            if (Environment.GetEnvironmentVariable("IMPORT_UNCHECKED") == "1")
+            {
+                await using var csv = File.OpenRead(staged.Path);
+                preview = await ListingImporter.PreviewFileAsync(csv, time.GetUtcNow(), CancellationToken.None);
+            }
+            else
+            {
+                preview = await jobs.CheckAsync(admin, staged);
+            }
+            Console.WriteLine($"preview: {preview.RowCount:N0} rows, {preview.ErrorCount:N0} errors in {watch.Elapsed.TotalSeconds:F2} s");
+            watch.Restart();
+            var gcBefore = GC.CollectionCount(2);
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            await jobs.StartAsync(admin, staged, preview.RowCount, null);
+            await jobs.WhenIdleAsync();
+            var job = await jobs.LatestAsync(admin);
+            Console.WriteLine($"import job: {job!.State}, {job.Listed:N0} listed, {job.AlreadyListed:N0} already, {job.RefusedCount:N0} refused in {watch.Elapsed.TotalSeconds:F2} s, CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F2} s ({GC.CollectionCount(2) - gcBefore} gen-2 GCs, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024 / 1024:N0} MiB allocated)");
         }
-        Console.WriteLine($"stage: {watch.Elapsed.TotalSeconds:F2} s");
-        watch.Restart();
-        // IMPORT_UNCHECKED=1: the job reads and checks the file itself, as when nothing previewed it.
-        ImportPreview preview;
-        if (Environment.GetEnvironmentVariable("IMPORT_UNCHECKED") == "1")
-        {
-            await using var csv = File.OpenRead(staged.Path);
-            preview = await ListingImporter.PreviewFileAsync(csv, time.GetUtcNow(), CancellationToken.None);
-        }
-        else
-        {
-            preview = await jobs.CheckAsync(admin, staged);
-        }
-        Console.WriteLine($"preview: {preview.RowCount:N0} rows, {preview.ErrorCount:N0} errors in {watch.Elapsed.TotalSeconds:F2} s");
-        watch.Restart();
-        var gcBefore = GC.CollectionCount(2);
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        await jobs.StartAsync(admin, staged, preview.RowCount, null);
-        await jobs.WhenIdleAsync();
-        var job = await jobs.LatestAsync(admin);
-        Console.WriteLine($"import job: {job!.State}, {job.Listed:N0} listed, {job.AlreadyListed:N0} already, {job.RefusedCount:N0} refused in {watch.Elapsed.TotalSeconds:F2} s, CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F2} s ({GC.CollectionCount(2) - gcBefore} gen-2 GCs, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024 / 1024:N0} MiB allocated)");
         if (follower is not null)
         {
             await follower.StopAsync(CancellationToken.None);

@@ -14,7 +14,7 @@ if (args is ["csv", var csvPath, ..])
     return;
 }
 
-// `import PATH [DATABASE]`: imports a CSV file into a new database through the import code, timed by phase.
+// `import PATH[,PATH2…] [DATABASE]`: imports CSV files into a new database through the import code, one after the other, timed by phase.
 if (args is ["import", var importPath, ..])
 {
     await ImportRun.RunAsync(importPath, args.Length > 2 ? args[2] : null);
