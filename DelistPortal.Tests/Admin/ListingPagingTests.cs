@@ -102,6 +102,29 @@ public class ListingPagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AViewThatFitsOnItsFirstPageTakesItsTotalFromItsRows()
+    {
+        var filter = new ListingFilter { Status = ListingStatus.Active, Reason = ListingReason.Malware };
+        var rows = Expected(filter);
+        Assert.InRange(rows.Count, 1, 25);
+        // The tallies made wrong on purpose: a total from a count would show it.
+        await using (var db = _harness.Database.CreateDbContext())
+        {
+            await db.ListingTallies.Where(t => t.Status == ListingStatus.Active && t.Reason == ListingReason.Malware)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.Count, t => t.Count + 1000));
+        }
+
+        var page = await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(filter, 25) { WithTotal = true });
+        Assert.Equal(rows, page.Items.Select(l => l.Id));
+        Assert.Equal(new GridTotal(rows.Count, Exact: true), page.Total);
+        var last = await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(filter, 25) { At = PageAt.Last, LastPageRows = 25, WithTotal = true });
+        Assert.Equal(new GridTotal(rows.Count, Exact: true), last.Total);
+        // A page with more beyond it still counts (here the wrong tally, which shows that it was asked).
+        var first = await Service.QueryAsync(Principals.Viewer(), new ListingPageRequest(filter, 2) { WithTotal = true });
+        Assert.Equal(new GridTotal(rows.Count + 1000, Exact: true), first.Total);
+    }
+
+    [Fact]
     public async Task ASearchPagesThroughItsMatchesToo()
     {
         var filter = new ListingFilter { Search = "Listing", SortBy = ListingSortColumn.Network, Descending = false };

@@ -126,7 +126,11 @@ public sealed class ListingAdminService(
             // Read backwards from the row (or the end): shown in the view's order.
             items.Reverse();
         }
-        var total = request.WithTotal ? await CountAsync(db, request.Filter, text, cancellationToken) : (GridTotal?)null;
+        var total = !request.WithTotal ? (GridTotal?)null
+            // A first or last page with nothing beyond it holds the whole view: its rows are the total, with no count
+            // (a text in no row or in a few is looked up once instead of twice: "this from" on PostgreSQL, 2 s, twice).
+            : request.From is null && !moreBeyond ? new GridTotal(items.Count, Exact: true)
+            : await CountAsync(db, request.Filter, text, cancellationToken);
         return new ListingPage(items, moreBeyond, total);
     }
 

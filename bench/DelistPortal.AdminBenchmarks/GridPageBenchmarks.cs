@@ -40,8 +40,8 @@ public class GridPageBenchmarks
     [Benchmark]
     public async Task<ListingPage> FirstPage()
     {
-        await ListingAdminService.CountViewAsync(_database, Filter, CancellationToken.None);
-        return await ListingAdminService.ReadPageAsync(_database, new ListingPageRequest(Filter, 25), CancellationToken.None);
+        // One request, as the Listings page asks for a first page with its total.
+        return await ListingAdminService.ReadPageAsync(_database, new ListingPageRequest(Filter, 25) { WithTotal = true }, CancellationToken.None);
     }
 
     [Benchmark]
