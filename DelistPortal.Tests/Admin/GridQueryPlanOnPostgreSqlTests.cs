@@ -4,7 +4,6 @@ using DelistPortal.Blocklist;
 using DelistPortal.Data;
 using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
-using Npgsql;
 
 namespace DelistPortal.Tests.Admin;
 
@@ -71,24 +70,6 @@ public sealed partial class GridQueryPlanOnPostgreSqlTests : IAsyncLifetime
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(->\s+)?Sort\s+\(cost")]
     private static partial System.Text.RegularExpressions.Regex SortNode();
 
-    private async Task<IReadOnlyList<string>> ExplainAsync(ListingGridQuery.Sql query)
-    {
-        await using var db = _harness.Database.CreateDbContext();
-        var (text, parameters) = ListingGridSql.For(db, query);
-        await using var connection = new NpgsqlConnection(_harness.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using (var settings = new NpgsqlCommand("SET enable_seqscan = off; SET enable_sort = off; SET enable_bitmapscan = off", connection))
-        {
-            await settings.ExecuteNonQueryAsync();
-        }
-        await using var command = new NpgsqlCommand("EXPLAIN " + text, connection);
-        command.Parameters.AddRange(parameters);
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            plan.Add(reader.GetString(0));
-        }
-        return plan;
-    }
+    private Task<IReadOnlyList<string>> ExplainAsync(ListingGridQuery.Sql query) =>
+        QueryPlan.ExplainOnPostgreSqlAsync(_harness.Database, query, "SET enable_seqscan = off; SET enable_sort = off; SET enable_bitmapscan = off");
 }

@@ -157,25 +157,15 @@ public class TextSearchTotalsTests : IAsyncLifetime
     /// <summary>The plan of a text's count, run (EXPLAIN ANALYZE), with the walks priced out so that the trigram index answers.</summary>
     protected async Task<string> ExplainCountAsync(string text)
     {
-        await using var db = _harness.Database.CreateDbContext();
-        var search = await PostgreSqlTextLookup.FindAsync(db, text, CancellationToken.None);
-        var (sql, parameters) = ListingGridSql.For(db, ListingGridQuery.CappedCount(new ListingFilter { Search = text }, search, ListingGridQuery.TextMatchCap));
-        var connection = db.Database.GetDbConnection();
-        await using (var settings = connection.CreateCommand())
+        ListingGridQuery.TextSearch search;
+        await using (var db = _harness.Database.CreateDbContext())
         {
-            settings.CommandText = "SET enable_seqscan = off; SET enable_indexscan = off";
-            await settings.ExecuteNonQueryAsync();
+            search = await PostgreSqlTextLookup.FindAsync(db, text, CancellationToken.None);
         }
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN (ANALYZE, COSTS OFF) " + sql;
-        command.Parameters.AddRange(parameters);
-        var plan = new System.Text.StringBuilder();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            plan.AppendLine(reader.GetString(0));
-        }
-        return plan.ToString();
+        var plan = await QueryPlan.ExplainOnPostgreSqlAsync(_harness.Database,
+            ListingGridQuery.CappedCount(new ListingFilter { Search = text }, search, ListingGridQuery.TextMatchCap),
+            "SET enable_seqscan = off; SET enable_indexscan = off", analyze: true);
+        return string.Join("\n", plan);
     }
 
     /// <summary>What PostgreSQL makes of <paramref name="text"/> with the search key's expression.</summary>

@@ -92,6 +92,33 @@ public static partial class QueryPlan
         ExplainAsync(connectionString, query.Sql, query.Parameters);
 
     /// <summary>
+    /// PostgreSQL's plan for a grid query as <see cref="DelistPortal.Admin.ListingGridSql"/> adapts it, one line per step,
+    /// after <paramref name="plannerSettings"/> (<c>SET enable_… = off</c>: a handful of test rows would make the planner
+    /// scan anyway); with <paramref name="analyze"/>, run (EXPLAIN ANALYZE), so that the rows each step threw away show.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> ExplainOnPostgreSqlAsync(TemporaryDatabase database, DelistPortal.Admin.ListingGridQuery.Sql query,
+        string plannerSettings, bool analyze = false)
+    {
+        await using var db = database.CreateDbContext();
+        var (text, parameters) = DelistPortal.Admin.ListingGridSql.For(db, query);
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var settings = new Npgsql.NpgsqlCommand(plannerSettings, connection))
+        {
+            await settings.ExecuteNonQueryAsync();
+        }
+        await using var command = new Npgsql.NpgsqlCommand((analyze ? "EXPLAIN (ANALYZE, COSTS OFF) " : "EXPLAIN ") + text, connection);
+        command.Parameters.AddRange(parameters);
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+        return plan;
+    }
+
+    /// <summary>
     /// The plan's steps that walk the listings or the history from end to end: "SCAN" of either table (or its
     /// alias) without an index. "SCAN … USING INDEX" walks an index in order and is reported by <see cref="SortSteps"/>'s
     /// callers separately where a page must not do it.
