@@ -13,8 +13,10 @@ namespace DelistPortal.Tests.Components;
 public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 {
     /// <param name="addServices">What a kind of test adds to the services (the admin area's, a signed-in user) before the first render.</param>
-    protected PortalComponentTest(Action<PortalComponentTest>? addServices = null)
+    /// <param name="interceptors">More EF interceptors on the harness's database (<see cref="HeldReads"/>, for example).</param>
+    protected PortalComponentTest(Action<PortalComponentTest>? addServices = null, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
+        Harness = new DelistingHarness(interceptors);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Solver = BrowserSolver.AddTo(JSInterop);
         Services.AddMudServices();
@@ -28,7 +30,7 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     /// <summary>Where menus and lists open.</summary>
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
-    protected DelistingHarness Harness { get; } = new();
+    protected DelistingHarness Harness { get; }
 
     /// <summary>The browser's side of the proof of work: solves for real unless a test says otherwise.</summary>
     protected BrowserSolver Solver { get; }

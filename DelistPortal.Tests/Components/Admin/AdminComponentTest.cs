@@ -13,8 +13,8 @@ namespace DelistPortal.Tests.Components.Admin;
 /// </summary>
 public abstract class AdminComponentTest : PortalComponentTest
 {
-    protected AdminComponentTest(string role = AdminRoles.Admin, string userName = "alice")
-        : base(test => SignIn(test, role, userName))
+    protected AdminComponentTest(string role = AdminRoles.Admin, string userName = "alice", params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+        : base(test => SignIn(test, role, userName), interceptors)
     {
         Caller = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, userName), new Claim(ClaimTypes.Role, role)], "Test"));
         Dialogs = Render<MudDialogProvider>();

@@ -121,20 +121,64 @@ public sealed class HistoryPageTests : AdminComponentTest
         return networks;
     }
 
-    private async Task TypeAsync(IRenderedComponent<History> page, string label, string value)
+    private Task TypeAsync(IRenderedComponent<History> page, string label, string value) => TypeAsync(page, Harness, label, value);
+
+    internal static async Task TypeAsync(IRenderedComponent<History> page, Support.DelistingHarness harness, string label, string value)
     {
         var id = page.FindAll("label").First(l => l.TextContent.Trim() == label).GetAttribute("for");
         await page.Find($"#{id}").InputAsync(new ChangeEventArgs { Value = value });
         // The filters wait for typing to pause; MudBlazor's debounce runs on the (fake) TimeProvider.
-        Harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
     }
 
-    private static string PagerText(IRenderedComponent<History> page) => page.Find("[data-testid=pager-range]").TextContent.Trim();
+    internal static string PagerText(IRenderedComponent<History> page) => page.Find("[data-testid=pager-range]").TextContent.Trim();
 
     private static IElement PagerButton(IRenderedComponent<History> page, string label) => page.Find($"nav.grid-pager button[aria-label='{label}']");
 
-    private static string Cell(IElement row, int column) => row.QuerySelectorAll("td")[column].TextContent.Trim();
+    internal static string Cell(IElement row, int column) => row.QuerySelectorAll("td")[column].TextContent.Trim();
 
-    private static IReadOnlyList<IElement> Rows(IRenderedComponent<History> page) =>
+    internal static IReadOnlyList<IElement> Rows(IRenderedComponent<History> page) =>
         page.FindAll("tbody tr.mud-table-row").Where(r => r.QuerySelectorAll("td").Length >= 6).ToList();
+}
+
+/// <summary>Two loads of the history at once, the earlier one answering last.</summary>
+public sealed class HistoryPageLateLoadTests : AdminComponentTest
+{
+    private readonly Support.HeldReads _reads;
+
+    public HistoryPageLateLoadTests() : this(new Support.HeldReads())
+    {
+    }
+
+    private HistoryPageLateLoadTests(Support.HeldReads reads) : base(interceptors: reads) => _reads = reads;
+
+    [Fact]
+    public async Task ALoadThatAnswersAfterALaterOneDoesNotReplaceItsRows()
+    {
+        await Harness.ListAsync("198.51.100.0", 24);
+        await Harness.ListAsync("203.0.113.7");
+        var page = Render<History>();
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, HistoryPageTests.Rows(page).Count));
+
+        _reads.HoldNext();
+        var grid = page.FindComponent<MudBlazor.MudDataGrid<ListingEvent>>().Instance;
+        var reloading = page.InvokeAsync(grid.ReloadServerData);
+        await _reads.Held.WaitAsync(TimeSpan.FromSeconds(10));
+        await HistoryPageTests.TypeAsync(page, Harness, "IP address or range", "198.51.100.20");
+        await page.WaitForAssertionAsync(() => Assert.Equal("198.51.100.0/24", HistoryPageTests.Cell(Assert.Single(HistoryPageTests.Rows(page)), 1)));
+
+        _reads.Release();
+        try
+        {
+            await reloading.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+            // The late load gave way to the filter.
+        }
+
+        page.Render();
+        Assert.Equal("198.51.100.0/24", HistoryPageTests.Cell(Assert.Single(HistoryPageTests.Rows(page)), 1));
+        Assert.Equal("1–1 of 1", HistoryPageTests.PagerText(page));
+    }
 }

@@ -3,6 +3,7 @@ using Bunit;
 using DelistPortal.Admin;
 using DelistPortal.Blocklist;
 using DelistPortal.Components.Pages.Admin;
+using DelistPortal.Tests.Support;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 
@@ -236,14 +237,60 @@ public sealed class ListingsGridTests : AdminComponentTest
         await Popovers.FindAll("[role=menuitemradio]").Single(item => item.TextContent.Trim() == option).ClickAsync(new MouseEventArgs());
     }
 
-    private static string PagerText(IRenderedComponent<Listings> page) => page.Find("[data-testid=pager-range]").TextContent.Trim();
+    internal static string PagerText(IRenderedComponent<Listings> page) => page.Find("[data-testid=pager-range]").TextContent.Trim();
 
     private static IElement PagerButton(IRenderedComponent<Listings> page, string label) => page.Find($"nav.grid-pager button[aria-label='{label}']");
 
-    private static string NetworkOf(IElement row) => row.QuerySelector("td.listing-network")!.TextContent.Trim();
+    internal static string NetworkOf(IElement row) => row.QuerySelector("td.listing-network")!.TextContent.Trim();
 
-    private static IReadOnlyList<IElement> Rows(IRenderedComponent<Listings> page) =>
+    internal static IReadOnlyList<IElement> Rows(IRenderedComponent<Listings> page) =>
         page.FindAll("tbody tr.mud-table-row").Where(r => r.TextContent.Contains('.') || r.TextContent.Contains(':')).ToList();
+}
+
+/// <summary>Two loads of the grid at once, the earlier one answering last (a slow database, a reload after Add while the admin types).</summary>
+public sealed class ListingsGridLateLoadTests : AdminComponentTest
+{
+    private readonly HeldReads _reads;
+
+    public ListingsGridLateLoadTests() : this(new HeldReads())
+    {
+    }
+
+    private ListingsGridLateLoadTests(HeldReads reads) : base(interceptors: reads) => _reads = reads;
+
+    [Fact]
+    public async Task ALoadThatAnswersAfterALaterOneDoesNotReplaceItsRows()
+    {
+        await Harness.ListAsync("198.51.100.0", 24);
+        await Harness.ListAsync("203.0.113.7");
+        var page = Render<Listings>();
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, ListingsGridTests.Rows(page).Count));
+
+        // A reload of the whole list, as after Add, whose rows are held after they are read...
+        _reads.HoldNext();
+        var grid = page.FindComponent<MudBlazor.MudDataGrid<Listing>>().Instance;
+        var reloading = page.InvokeAsync(grid.ReloadServerData);
+        await _reads.Held.WaitAsync(TimeSpan.FromSeconds(10));
+        // ...while the admin searches, answered first.
+        await page.Find("input[type=text]").InputAsync(new ChangeEventArgs { Value = "198.51.100.200" });
+        Harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await page.WaitForAssertionAsync(() => Assert.Equal("198.51.100.0/24", ListingsGridTests.NetworkOf(Assert.Single(ListingsGridTests.Rows(page)))),
+            TimeSpan.FromSeconds(5));
+
+        _reads.Release();
+        try
+        {
+            await reloading.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+            // The late load gave way to the search.
+        }
+
+        page.Render();
+        Assert.Equal("198.51.100.0/24", ListingsGridTests.NetworkOf(Assert.Single(ListingsGridTests.Rows(page))));
+        Assert.Equal("1–1 of 1", ListingsGridTests.PagerText(page));
+    }
 }
 
 public sealed class ListingsGridForViewersTests() : AdminComponentTest(AdminRoles.Viewer, "victor")

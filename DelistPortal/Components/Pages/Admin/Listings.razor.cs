@@ -84,6 +84,7 @@ public partial class Listings : IDisposable
             {
                 _jumpTo = null;
                 var jump = await Service.JumpAsync(Caller, filter, network, _paging.PageSize, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
                 var ticket = _paging.ShowFrom(jump.Page.Items, jump.Page.MoreBeyond, jump.Page.Total ?? new GridTotal(jump.Page.Items.Count, Exact: false));
                 _ = PlaceJumpAsync(jump, ticket);
                 return Loaded(jump.Page.Items, countFilter, started);
@@ -91,19 +92,28 @@ public partial class Listings : IDisposable
             var rows = await _paging.MoveAsync(move, async planned =>
             {
                 var page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
+                // A later load (a search typed while a reload ran) replaced this one: its rows must not replace the
+                // later load's, nor move the pager. The query may have answered before it saw the cancellation.
+                cancellationToken.ThrowIfCancellationRequested();
                 return new PageRead<Listing>(page.Items, page.MoreBeyond, page.Total);
             });
             return Loaded(rows, countFilter, started);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or AdminAccessDeniedException))
         {
+            // A replaced load's failure is not shown: the load that replaced it shows what is.
+            cancellationToken.ThrowIfCancellationRequested();
             _error = L["Admin_LoadFailed"];
             _paging.Clear();
             return new GridData<Listing> { Items = [], TotalItems = 0 };
         }
         finally
         {
-            _loading = false;
+            // A replaced load leaves the busy state to the load that replaced it.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _loading = false;
+            }
         }
     }
 
