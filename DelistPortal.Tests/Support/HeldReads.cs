@@ -21,6 +21,29 @@ public sealed class HeldReads : DbCommandInterceptor
 
     public void Release() => _released.TrySetResult();
 
+    /// <summary>Starts <paramref name="load"/> with the rows of its first query held, and returns once they are (the load still running).</summary>
+    public async Task<Task> StartHeldAsync(Func<Task> load)
+    {
+        HoldNext();
+        var loading = load();
+        await Held.WaitAsync(TimeSpan.FromSeconds(10));
+        return loading;
+    }
+
+    /// <summary>Lets the held rows go and waits for their load to end, whether it finished or gave way as cancelled.</summary>
+    public async Task ReleaseAsync(Task loading)
+    {
+        Release();
+        try
+        {
+            await loading.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+            // A later load replaced it.
+        }
+    }
+
     public override async ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
     {
         if (Interlocked.Exchange(ref _holdNext, 0) == 1)
