@@ -18,6 +18,24 @@ public sealed class KeysetPagingTests
     }
 
     [Fact]
+    public async Task APageReadForALoadThatWasReplacedMeanwhileIsNotShown()
+    {
+        var paging = new KeysetPaging<Row>(pageSize: 3);
+        paging.Show(paging.Plan(PageAt.First), Rows(1, 2, 3), moreBeyond: true, new GridTotal(8, Exact: true));
+        using var replaced = new CancellationTokenSource();
+
+        // The read answers although its load was cancelled while it ran.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => paging.MoveAsync(PageAt.Next, _ =>
+        {
+            replaced.Cancel();
+            return Task.FromResult(new PageRead<Row>(Rows(4, 5, 6), false, null));
+        }, replaced.Token));
+
+        Assert.Equal(Rows(1, 2, 3), paging.Rows);
+        Assert.Equal((0, true), (paging.FirstRow, paging.HasNext));
+    }
+
+    [Fact]
     public void NextPreviousAndLastReadFromTheRowsShownAndCountThePages()
     {
         var paging = new KeysetPaging<Row>(pageSize: 3);

@@ -11,29 +11,22 @@ public sealed class HeldReads : DbCommandInterceptor
 {
     private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Whether the next query to finish reading waits (once per test).
     private int _holdNext;
-
-    /// <summary>The next query to finish reading waits until <see cref="Release"/> (once per test).</summary>
-    public void HoldNext() => Volatile.Write(ref _holdNext, 1);
-
-    /// <summary>Completes when a query is held.</summary>
-    public Task Held => _held.Task;
-
-    public void Release() => _released.TrySetResult();
 
     /// <summary>Starts <paramref name="load"/> with the rows of its first query held, and returns once they are (the load still running).</summary>
     public async Task<Task> StartHeldAsync(Func<Task> load)
     {
-        HoldNext();
+        Volatile.Write(ref _holdNext, 1);
         var loading = load();
-        await Held.WaitAsync(TimeSpan.FromSeconds(10));
+        await _held.Task.WaitAsync(TimeSpan.FromSeconds(10));
         return loading;
     }
 
     /// <summary>Lets the held rows go and waits for their load to end, whether it finished or gave way as cancelled.</summary>
     public async Task ReleaseAsync(Task loading)
     {
-        Release();
+        _released.TrySetResult();
         try
         {
             await loading.WaitAsync(TimeSpan.FromSeconds(10));

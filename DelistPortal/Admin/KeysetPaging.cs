@@ -77,15 +77,21 @@ public sealed class KeysetPaging<TRow> where TRow : class
     /// Reads and shows the page a move of the pager asks for. A page read backwards that reached the start with fewer
     /// rows than a page (rows before it were removed meanwhile) is read again as a full first page.
     /// </summary>
+    /// <param name="cancellationToken">
+    /// The load's: cancelled when a later load replaced it (the grid's next search or reload). Its page is then not
+    /// shown, even if the read answered before it saw the cancellation: it would replace the later load's rows.
+    /// </param>
     /// <returns>The rows shown.</returns>
-    public async Task<IReadOnlyList<TRow>> MoveAsync(PageAt move, Func<PageMove<TRow>, Task<PageRead<TRow>>> read)
+    public async Task<IReadOnlyList<TRow>> MoveAsync(PageAt move, Func<PageMove<TRow>, Task<PageRead<TRow>>> read, CancellationToken cancellationToken = default)
     {
         var planned = Plan(move);
         var page = await read(planned);
+        cancellationToken.ThrowIfCancellationRequested();
         if (ReachedTheStartShort(planned, page.Rows.Count, page.MoreBeyond))
         {
             planned = planned with { At = PageAt.First, From = null };
             page = await read(planned);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         Show(planned, page.Rows, page.MoreBeyond, page.Total);
         return page.Rows;

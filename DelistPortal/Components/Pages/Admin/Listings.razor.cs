@@ -84,6 +84,7 @@ public partial class Listings : IDisposable
             {
                 _jumpTo = null;
                 var jump = await Service.JumpAsync(Caller, filter, network, _paging.PageSize, cancellationToken);
+                // Replaced meanwhile (see KeysetPaging.MoveAsync): not shown.
                 cancellationToken.ThrowIfCancellationRequested();
                 var ticket = _paging.ShowFrom(jump.Page.Items, jump.Page.MoreBeyond, jump.Page.Total ?? new GridTotal(jump.Page.Items.Count, Exact: false));
                 _ = PlaceJumpAsync(jump, ticket);
@@ -92,11 +93,8 @@ public partial class Listings : IDisposable
             var rows = await _paging.MoveAsync(move, async planned =>
             {
                 var page = await Service.QueryAsync(Caller, Request(filter, planned), cancellationToken);
-                // A later load (a search typed while a reload ran) replaced this one: its rows must not replace the
-                // later load's, nor move the pager. The query may have answered before it saw the cancellation.
-                cancellationToken.ThrowIfCancellationRequested();
                 return new PageRead<Listing>(page.Items, page.MoreBeyond, page.Total);
-            });
+            }, cancellationToken);
             return Loaded(rows, countFilter, started);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or AdminAccessDeniedException))
