@@ -9,7 +9,7 @@ namespace DelistPortal.EndToEnd;
 /// <summary>
 /// The operator's day one, in real Chromium: the first admin is created through the link in the log, signs in, lists a
 /// range, finds it by an address inside it; a sender removes that address through the wizard with real mail (which
-/// frees the address only: the range stays listed); the admin sees it in the history.
+/// frees the address only: the range stays listed); the admin sees it in the history, then imports a large file.
 /// </summary>
 public sealed partial class AdminFlowTests(PortalUnderTest portal) : IClassFixture<PortalUnderTest>
 {
@@ -80,6 +80,19 @@ public sealed partial class AdminFlowTests(PortalUnderTest portal) : IClassFixtu
         await Expect(admin.GridRows.Filter(new() { HasText = "Delisted" })).ToHaveCountAsync(0);
         await Expect(admin.GridRows.Filter(new() { HasText = "Listed" }).Filter(new() { HasText = "Admin: alice" })).ToHaveCountAsync(1);
         await Screenshots.SaveAsync(admin.Page, "admin-5-history");
+
+        // 7. The operator imports their list from a file larger than a web server takes in one request by default
+        // (~28 MB): the browser posts it over plain HTTP, the preview counts every row, and the import lists them.
+        var file = Path.Combine(portal.Portal.DataFolder, "operator-list.csv");
+        var comment = new string('x', 4_000);
+        await File.WriteAllLinesAsync(file,
+            ["network,reason,detail,comment", .. Enumerable.Range(0, 10_000).Select(i => $"45.10.{i >> 8}.{i & 255},Spam,Imported row {i}.,{comment}")]);
+        Assert.True(new FileInfo(file).Length > 40_000_000);
+        await admin.OpenAsync(portal.RootUri, "/admin/import");
+        await admin.ChooseFileAsync(file);
+        await Expect(admin.Page.GetByText("operator-list.csv: 10,000 rows can be imported, 0 rows have errors.")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await admin.Button("Import 10,000 rows").ClickAsync();
+        await Expect(admin.Page.GetByText(new Regex(@"^Import of operator-list\.csv finished: 10,000 listed"))).ToBeVisibleAsync(new() { Timeout = 60_000 });
     }
 
     [GeneratedRegex(@"https?://\S+/admin/setup\?token=[A-Za-z0-9_-]+")]

@@ -144,6 +144,38 @@ public sealed partial class AdminAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnImportFileIsTakenOnlyWithTheTicketOfTheSignedInUsersPageAndOnlyOnce()
+    {
+        using var admin = new AdminHttpClient(_factory);
+        await CreateFirstAdminAsync(admin, SetupLink());
+        await admin.SignInAsync("alice", AdminPassword);
+        var accounts = _factory.Services.GetRequiredService<AdminUserService>();
+        Assert.True((await accounts.CreateAsync(Principals.Admin("alice"), "victor", "victor@example.net", AdminPassword, AdminRoles.Viewer)).Succeeded);
+        using var viewer = new AdminHttpClient(_factory);
+        await viewer.SignInAsync("victor", AdminPassword);
+        using var anonymous = new AdminHttpClient(_factory);
+        // What the Import page of alice's circuit asks for before her browser posts the file.
+        using var ticket = _factory.Services.GetRequiredService<ImportUploads>().Expect(Principals.Admin("alice"), "listings.csv", null);
+        const string csv = "network,reason,detail\n192.0.2.1,Spam,one\n";
+        StringContent File() => new(csv, System.Text.Encoding.UTF8, "text/csv");
+
+        var byAnonymous = await anonymous.PostAsync("/" + ticket.Url, File());
+        var byViewer = await viewer.PostAsync("/" + ticket.Url, File());
+        var unknown = await admin.PostAsync($"/admin/import/upload/{Guid.NewGuid():N}", File());
+        var received = await admin.PostAsync("/" + ticket.Url, File());
+        var again = await admin.PostAsync("/" + ticket.Url, File());
+
+        Assert.Equal(HttpStatusCode.Redirect, byAnonymous.StatusCode);
+        Assert.StartsWith("http://localhost/admin/signin?ReturnUrl=", byAnonymous.Headers.Location!.AbsoluteUri);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (byViewer.StatusCode, unknown.StatusCode));
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NotFound), (received.StatusCode, again.StatusCode));
+        var uploaded = await ticket.Received;
+        Assert.Equal(1, (await uploaded.Checked).RowCount);
+        Assert.Equal(csv, await System.IO.File.ReadAllTextAsync(uploaded.Staged.Path));
+        _factory.Services.GetRequiredService<ImportJobs>().Discard(uploaded.Staged);
+    }
+
+    [Fact]
     public async Task TheLogsHoldTheSetupTokenOnlyInTheSetupLineAndNeverTheSmtpPasswordOrPasswords()
     {
         using var browser = new AdminHttpClient(_factory);

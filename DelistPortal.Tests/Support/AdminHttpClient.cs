@@ -32,6 +32,8 @@ public sealed partial class AdminHttpClient(PortalFactory factory) : IDisposable
 
     public Task<HttpResponseMessage> PostAsync(string path) => _client.PostAsync(path, new FormUrlEncodedContent([]));
 
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => _client.PostAsync(path, content);
+
     public void Dispose() => _client.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -2,6 +2,7 @@ using DelistPortal.Data;
 using DelistPortal.Dnsbl;
 using DelistPortal.Portal;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 
 namespace DelistPortal.Admin;
@@ -67,12 +68,13 @@ public static class AdminHostingExtensions
         services.AddSingleton<ListingImporter>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ImportJobs>();
+        services.AddSingleton<ImportUploads>();
         services.AddSingleton<ListingExporter>();
         services.AddSingleton<ApiKeyAdminService>();
         return services;
     }
 
-    /// <summary>Sign-out, and the downloads (CSV of a grid view, rbldnsd zones) that a browser fetches with the cookie.</summary>
+    /// <summary>Sign-out, the Import page's uploads, and the downloads (CSV of a grid view, rbldnsd zones) that a browser fetches with the cookie.</summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/admin/signout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<AdminUser> signIn) =>
@@ -85,6 +87,28 @@ public static class AdminHostingExtensions
             await signIn.SignOutAsync();
             return Results.LocalRedirect(SignInPath);
         }).RequireAuthorization();
+
+        // An import file, posted by the Import page's browser with the ticket the page was given (ImportUploads). The
+        // ticket stands for an antiforgery token; the body may be far larger than Kestrel's default limit of ~28 MB.
+        endpoints.MapPost(ImportUploads.UploadPath + "/{ticket:guid}", async (Guid ticket, HttpContext http, ImportUploads uploads) =>
+        {
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = ImportUploads.MaxFileSize;
+            }
+            if (http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
+            {
+                // The status is for the page's script: not the "not found" page, which would answer this POST with 400.
+                statusPages.Enabled = false;
+            }
+            return await uploads.ReceiveAsync(http.User, ticket, http.Request.Body, http.Request.ContentLength, http.RequestAborted) switch
+            {
+                ImportUploadOutcome.Received => Results.NoContent(),
+                ImportUploadOutcome.UnknownTicket => Results.NotFound(),
+                ImportUploadOutcome.TooLarge => Results.StatusCode(StatusCodes.Status413PayloadTooLarge),
+                _ => Results.BadRequest(),
+            };
+        }).RequireAuthorization(AdminRoles.ReadPolicy);
 
         var exports = endpoints.MapGroup("/admin/export").RequireAuthorization(AdminRoles.ReadPolicy);
         exports.MapGet("/listings.csv", (HttpContext http, ListingExporter exporter, CancellationToken ct) =>

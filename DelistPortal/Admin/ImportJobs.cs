@@ -83,8 +83,9 @@ public sealed class ImportJobs(
     /// the upload is copied; <see cref="UploadedImport.Checked"/> ends when the last rows are checked. A failed upload
     /// leaves no file behind.
     /// </summary>
+    /// <param name="checkCancellation">Stops the check, which may outlive the upload (its HTTP request); the upload's token when default.</param>
     public async Task<UploadedImport> UploadAsync(ClaimsPrincipal caller, Stream upload, string fileName, IProgress<long>? copied,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, CancellationToken checkCancellation = default)
     {
         AdminAccess.RequireReader(caller);
         var path = NewStagingPath();
@@ -92,7 +93,8 @@ public sealed class ImportJobs(
         // A few megabytes ahead of the check at most: the file on disk holds the rest.
         var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20));
         var now = time.GetUtcNow();
-        var checking = Task.Run(() => CheckIntoAsync(pipe.Reader.AsStream(), workFile, now, cancellationToken), cancellationToken);
+        var checkToken = checkCancellation.CanBeCanceled ? checkCancellation : cancellationToken;
+        var checking = Task.Run(() => CheckIntoAsync(pipe.Reader.AsStream(), workFile, now, checkToken), checkToken);
         try
         {
             await CopyAsync(upload, path, copied, pipe.Writer, cancellationToken);

@@ -11,6 +11,14 @@ namespace DelistPortal.Tests.Components.Admin;
 
 public sealed class ImportPageTests : AdminComponentTest
 {
+    private readonly BrowserUpload _browser;
+
+    public ImportPageTests()
+    {
+        _browser = new BrowserUpload(Services.GetRequiredService<ImportUploads>(), Caller);
+        JSInterop.AddInvocationHandler(_browser);
+    }
+
     private ImportJobs Jobs => Services.GetRequiredService<ImportJobs>();
 
     [Fact]
@@ -150,6 +158,23 @@ public sealed class ImportPageTests : AdminComponentTest
         Assert.Equal(1, await check.ImportJobs.CountAsync());
     }
 
+    [Fact]
+    public async Task AFileThatDoesNotArriveIsSaidSoAndAnotherCanBeChosen()
+    {
+        var page = Render<DelistPortal.Components.Pages.Admin.Import>();
+        _browser.Arrives = false;
+
+        await UploadAsync(page, SmallFile.Replace("\r\n", "\n"));
+
+        await page.WaitForAssertionAsync(() => Assert.Contains("The file did not arrive.", page.Find("[role=alert]").TextContent));
+        Assert.False(page.FindAll("button").Single(b => b.TextContent.Trim() == "Choose a CSV file").HasAttribute("disabled"));
+        Assert.Empty(page.FindAll("[aria-label='Preview of the import']"));
+        _browser.Arrives = true;
+        await UploadAsync(page, SmallFile.Replace("\r\n", "\n"));
+        await page.WaitForAssertionAsync(() => Assert.NotNull(ImportButton(page, "Import 2 rows")), TimeSpan.FromSeconds(10));
+        Assert.Empty(page.FindAll("[role=alert]"));
+    }
+
     private static string Rows(int count)
     {
         var csv = new StringBuilder("network,reason,detail\n");
@@ -160,9 +185,11 @@ public sealed class ImportPageTests : AdminComponentTest
         return csv.ToString();
     }
 
-    private static Task UploadAsync(IRenderedComponent<DelistPortal.Components.Pages.Admin.Import> page, string csv)
+    /// <summary>Chooses the file in the page; the browser (<see cref="BrowserUpload"/>) posts it.</summary>
+    private Task UploadAsync(IRenderedComponent<DelistPortal.Components.Pages.Admin.Import> page, string csv)
     {
-        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(Encoding.UTF8.GetBytes(csv), "listings.csv", contentType: "text/csv"));
+        _browser.File = Encoding.UTF8.GetBytes(csv);
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(_browser.File, "listings.csv", contentType: "text/csv"));
         return Task.CompletedTask;
     }
 
