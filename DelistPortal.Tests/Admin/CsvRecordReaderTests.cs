@@ -38,4 +38,81 @@ public sealed class CsvRecordReaderTests
         Assert.Equal(["f", "g"], second);
         Assert.Equal((1, 3), (firstLine, reader.RecordLine));
     }
+
+    [Fact]
+    public async Task ALineOverTheLimitFailsAtItsOwnLineAfterTheLinesBeforeItAreRead()
+    {
+        var text = "a,b\n\nc,d\n" + new string('x', CsvRecordReader.MaxRecordLength + 1) + "\ne,f\n";
+        var reader = CsvRecordReader.Open(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)));
+
+        var first = await reader.ReadAsync();
+        var second = await reader.ReadAsync();
+        await Assert.ThrowsAsync<CsvRecordTooLongException>(reader.ReadAsync);
+
+        Assert.Equal(["a", "b"], first);
+        Assert.Equal(["c", "d"], second);
+        Assert.Equal(4, reader.RecordLine);
+    }
+
+    [Fact]
+    public async Task AFileWithoutLineBreaksIsNotReadFurtherThanTheLimit()
+    {
+        var endless = new EndlessLine();
+
+        await Assert.ThrowsAsync<CsvRecordTooLongException>(CsvRecordReader.Open(endless).ReadAsync);
+
+        // The line was never held whole: the reading stopped within one buffer of the limit.
+        Assert.InRange(endless.Sent, CsvRecordReader.MaxRecordLength, CsvRecordReader.MaxRecordLength + (1 << 17));
+    }
+
+    [Fact]
+    public async Task AQuoteThatIsNeverClosedStopsAtTheLimitNamingTheLineWhereItsRecordStarts()
+    {
+        var text = "a,b\nc,\"opened\n" + string.Concat(Enumerable.Repeat("more text\n", CsvRecordReader.MaxRecordLength / 10 + 1));
+        var reader = CsvRecordReader.Open(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)));
+
+        await reader.ReadAsync();
+        await Assert.ThrowsAsync<CsvRecordTooLongException>(reader.ReadAsync);
+
+        Assert.Equal(2, reader.RecordLine);
+    }
+
+    [Fact]
+    public async Task LinesEndedByCarriageReturnsAloneAreShortLines()
+    {
+        var text = string.Concat(Enumerable.Range(0, 300_000).Select(i => $"row,{i}\r"));
+        var reader = CsvRecordReader.Open(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)));
+
+        var count = 0;
+        while (await reader.ReadAsync() is not null)
+        {
+            count++;
+        }
+
+        Assert.True(text.Length > CsvRecordReader.MaxRecordLength);
+        Assert.Equal(300_000, count);
+    }
+
+    /// <summary>A file of one line that never ends.</summary>
+    private sealed class EndlessLine : Stream
+    {
+        public long Sent { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            buffer.AsSpan(offset, count).Fill((byte)'x');
+            Sent += count;
+            return count;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -85,6 +85,18 @@ public sealed class ImportExportTests : IDisposable
     }
 
     [Fact]
+    public async Task APreviewOfAFileWithAnEndlessLineKeepsTheRowsBeforeItAndSaysWhereItStopped()
+    {
+        var csv = "network,reason,detail\n203.0.113.7,Spam,one\n203.0.113.8,Spam,two\n203.0.113.9,Spam," + new string('x', 3 << 20) + "\n203.0.113.10,Spam,after\n";
+
+        var preview = await Importer.PreviewAsync(Principals.Viewer(), Csv(csv));
+
+        Assert.Equal(2, preview.RowCount);
+        var error = Assert.Single(preview.Errors);
+        Assert.Equal((4, ImportErrorKind.RecordTooLong, "1048576"), (error.Line, error.Kind, error.Value));
+    }
+
+    [Fact]
     public async Task ImportListsTheRowsInBatchesSkipsActiveOnesAndReportsProgress()
     {
         await _harness.ListAsync("203.0.113.7");

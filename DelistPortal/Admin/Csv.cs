@@ -8,19 +8,34 @@ namespace DelistPortal.Admin;
 /// </summary>
 public sealed class CsvRecordReader(TextReader reader)
 {
+    /// <summary>
+    /// The longest record read, in characters (and the longest line, in bytes, of a stream opened with
+    /// <see cref="Open"/>). A file without line breaks, or with a quote that is never closed, would otherwise be held
+    /// in memory whole, as one line or one field, before its length could be looked at. An export's line is a few
+    /// hundred characters.
+    /// </summary>
+    public const int MaxRecordLength = 1 << 20;
+
     private int _line = 1;
 
-    /// <summary>The line the last record started on (1-based).</summary>
+    /// <summary>Reads a CSV stream, failing at the first line longer than <see cref="MaxRecordLength"/> bytes before the line is held.</summary>
+    public static CsvRecordReader Open(Stream csv) => new(new StreamReader(new LineLengthLimit(csv, MaxRecordLength), bufferSize: 1 << 16));
+
+    /// <summary>The line the last record started on (1-based); after a failed read, the line of the record that failed.</summary>
     public int RecordLine { get; private set; }
 
-    /// <summary>The next record, or null at the end. Throws <see cref="FormatException"/> for an unclosed quote.</summary>
+    /// <summary>
+    /// The next record, or null at the end. Throws <see cref="FormatException"/> for an unclosed quote, and
+    /// <see cref="CsvRecordTooLongException"/> (a FormatException) for a record over <see cref="MaxRecordLength"/>.
+    /// </summary>
     public async Task<IReadOnlyList<string>?> ReadAsync()
     {
+        RecordLine = _line;
         var line = await reader.ReadLineAsync();
         // Blank lines between records are skipped.
         while (line is { Length: 0 })
         {
-            _line++;
+            RecordLine = ++_line;
             line = await reader.ReadLineAsync();
         }
         if (line is null)
@@ -28,6 +43,11 @@ public sealed class CsvRecordReader(TextReader reader)
             return null;
         }
         RecordLine = _line++;
+        var length = line.Length;
+        if (length > MaxRecordLength)
+        {
+            throw new CsvRecordTooLongException();
+        }
         if (!line.Contains('"'))
         {
             // Most lines of an import have no quotes: then every comma separates fields, and a split is a fraction of
@@ -50,6 +70,10 @@ public sealed class CsvRecordReader(TextReader reader)
                 // A quoted field goes on on the next line.
                 line = await reader.ReadLineAsync() ?? throw new FormatException("A quoted field is not closed.");
                 _line++;
+                if ((length += line.Length + 1) > MaxRecordLength)
+                {
+                    throw new CsvRecordTooLongException();
+                }
                 field.Append('\n');
                 i = 0;
                 continue;
@@ -86,6 +110,75 @@ public sealed class CsvRecordReader(TextReader reader)
             }
         }
     }
+}
+
+/// <summary>A record (a line, or lines a quoted field spans) is longer than <see cref="CsvRecordReader.MaxRecordLength"/>: the reading stops there.</summary>
+public sealed class CsvRecordTooLongException() : FormatException($"A CSV record is longer than {CsvRecordReader.MaxRecordLength} characters.");
+
+/// <summary>
+/// A stream whose reads fail with <see cref="CsvRecordTooLongException"/> once a line (bytes between two line breaks)
+/// runs longer than <paramref name="maxLineBytes"/>: a line reader above it is then still reading that line, so the
+/// lines before it have been read and the failure names the right one.
+/// </summary>
+internal sealed class LineLengthLimit(Stream inner, int maxLineBytes) : Stream
+{
+    // Bytes since the last line break.
+    private long _run;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        Count(buffer.Span[..read]);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        Count(buffer.AsSpan(offset, read));
+        return read;
+    }
+
+    private void Count(ReadOnlySpan<byte> bytes)
+    {
+        // A line that starts and ends within one read is shorter than the read; only a line that goes on from the
+        // reads before can be too long.
+        var first = bytes.IndexOfAny((byte)'\n', (byte)'\r');
+        if (first >= 0 && _run + first <= maxLineBytes)
+        {
+            _run = bytes.Length - bytes.LastIndexOfAny((byte)'\n', (byte)'\r') - 1;
+        }
+        else
+        {
+            _run += first >= 0 ? first : bytes.Length;
+        }
+        if (_run > maxLineBytes)
+        {
+            throw new CsvRecordTooLongException();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 public static class CsvField

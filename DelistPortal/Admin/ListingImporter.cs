@@ -21,6 +21,8 @@ public enum ImportErrorKind
     /// <summary>The line could not be read as CSV (an unclosed quote, for example).</summary>
     Malformed,
     TooManyRows,
+    /// <summary>A line (or a quoted field's lines) longer than <see cref="CsvRecordReader.MaxRecordLength"/>: the file was read up to it.</summary>
+    RecordTooLong,
 }
 
 /// <param name="Line">The line of the file (1 is the header).</param>
@@ -259,16 +261,25 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
     internal static async IAsyncEnumerable<ImportRecord> ReadAsync(Stream csv, DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var text = new StreamReader(csv, bufferSize: 1 << 16);
-        var reader = new CsvRecordReader(text);
+        var reader = CsvRecordReader.Open(csv);
         List<string> header;
+        ImportError? headerError = null;
         try
         {
             header = (await reader.ReadAsync())?.Select(h => h.Trim().ToLowerInvariant()).ToList() ?? [];
         }
+        catch (CsvRecordTooLongException)
+        {
+            (header, headerError) = ([], TooLong(1));
+        }
         catch (FormatException)
         {
             header = [];
+        }
+        if (headerError is not null)
+        {
+            yield return new ImportRecord(null, headerError);
+            yield break;
         }
         if (RequiredColumns.Except(header).ToList() is { Count: > 0 } missing)
         {
@@ -289,6 +300,11 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             try
             {
                 record = await reader.ReadAsync();
+            }
+            catch (CsvRecordTooLongException)
+            {
+                end = TooLong(reader.RecordLine);
+                break;
             }
             catch (FormatException)
             {
@@ -336,6 +352,9 @@ public sealed class ListingImporter(BlocklistService blocklist, TimeProvider tim
             yield return new ImportRecord(null, end);
         }
     }
+
+    private static ImportError TooLong(int line) =>
+        new(line, ImportErrorKind.RecordTooLong, CsvRecordReader.MaxRecordLength.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Rows read from the file and checked per chunk (see <see cref="ReadAsync"/>).</summary>
     private const int ChunkRows = 2_000;
