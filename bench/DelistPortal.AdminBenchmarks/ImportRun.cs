@@ -69,6 +69,17 @@ public static class ImportRun
         }
         var jobs = new ImportJobs(database, blocklist, time, Options.Create(options),
             Options.Create(new DelistPortal.Portal.PortalOptions { DataDirectory = dataFolder }), NullLogger<ImportJobs>.Instance);
+        // IMPORT_TIMELINE=1: when each batch ended (the job's progress events), to see where a long import slows down.
+        if (Environment.GetEnvironmentVariable("IMPORT_TIMELINE") == "1")
+        {
+            var previous = TimeSpan.Zero;
+            jobs.Changed += view =>
+            {
+                var at = watch.Elapsed;
+                Console.WriteLine($"  {at.TotalSeconds,7:F2} s (+{(at - previous).TotalSeconds:F2}) {view.ProcessedRows,9:N0} rows {view.State}");
+                previous = at;
+            };
+        }
         var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench"), new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, AdminRoles.Admin)], "bench"));
         // Several files (PATH,PATH2): imported one after the other in this process, the later ones with the JIT warm.
