@@ -94,25 +94,15 @@ public sealed class CsvRecordReaderTests
     }
 
     /// <summary>A file of one line that never ends.</summary>
-    private sealed class EndlessLine : Stream
+    private sealed class EndlessLine : DelistPortal.Tests.Support.ReadOnlyTestStream
     {
         public long Sent { get; private set; }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            buffer.AsSpan(offset, count).Fill((byte)'x');
-            Sent += count;
-            return count;
+            buffer.Span.Fill((byte)'x');
+            Sent += buffer.Length;
+            return ValueTask.FromResult(buffer.Length);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

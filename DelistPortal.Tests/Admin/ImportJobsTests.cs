@@ -318,7 +318,7 @@ public class ImportJobsTests : IAsyncLifetime
     }
 
     /// <summary>An upload that sends its head, then its tail once <paramref name="readyForTail"/> holds (waiting 10 s at most).</summary>
-    private sealed class TwoPartUpload(byte[] head, byte[] tail, Func<bool> readyForTail) : Stream
+    private sealed class TwoPartUpload(byte[] head, byte[] tail, Func<bool> readyForTail) : ReadOnlyTestStream
     {
         private readonly MemoryStream _head = new(head);
         private readonly MemoryStream _tail = new(tail);
@@ -340,16 +340,6 @@ public class ImportJobsTests : IAsyncLifetime
             return await _tail.ReadAsync(buffer, cancellationToken);
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>One process of the portal: its own connections, services and import jobs, on the shared database file.</summary>

@@ -124,7 +124,7 @@ public sealed class ImportUploadsTests : IDisposable
     }
 
     /// <summary>Sends its head, then fails with <paramref name="failure"/>, or waits until cancelled when it is null.</summary>
-    private sealed class BrokenUpload(byte[] head, Exception? failure) : Stream
+    private sealed class BrokenUpload(byte[] head, Exception? failure) : ReadOnlyTestStream
     {
         private readonly MemoryStream _head = new(head);
 
@@ -145,15 +145,5 @@ public sealed class ImportUploadsTests : IDisposable
             return 0;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
