@@ -23,6 +23,10 @@ public sealed class MailboxFolder(string path, TimeProvider time) : IMailSender
         File.Move(partial, System.IO.Path.Combine(Path, name));
     }
 
+    /// <summary>The id of the newest message (as <see cref="ReadAsync"/> gives it), without reading any; null when there is none.</summary>
+    public string? NewestId() =>
+        Directory.Exists(Path) && Directory.EnumerateFiles(Path, "*.eml").Max() is { } newest ? System.IO.Path.GetFileNameWithoutExtension(newest) : null;
+
     /// <summary>The newest messages first.</summary>
     public async Task<IReadOnlyList<MailboxMessage>> ReadAsync(CancellationToken cancellationToken)
     {
