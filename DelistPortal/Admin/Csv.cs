@@ -147,17 +147,14 @@ internal sealed class LineLengthLimit(Stream inner, int maxLineBytes) : Stream
         // A line that starts and ends within one read is shorter than the read; only a line that goes on from the
         // reads before can be too long.
         var first = bytes.IndexOfAny((byte)'\n', (byte)'\r');
-        if (first >= 0 && _run + first <= maxLineBytes)
-        {
-            _run = bytes.Length - bytes.LastIndexOfAny((byte)'\n', (byte)'\r') - 1;
-        }
-        else
-        {
-            _run += first >= 0 ? first : bytes.Length;
-        }
-        if (_run > maxLineBytes)
+        if ((_run += first >= 0 ? first : bytes.Length) > maxLineBytes)
         {
             throw new CsvRecordTooLongException();
+        }
+        if (first >= 0)
+        {
+            // The last line of the read goes on in the next one.
+            _run = bytes.Length - bytes.LastIndexOfAny((byte)'\n', (byte)'\r') - 1;
         }
     }
 

@@ -24,17 +24,15 @@ public sealed class MailboxFolder(string path, TimeProvider time) : IMailSender
     }
 
     /// <summary>The id of the newest message (as <see cref="ReadAsync"/> gives it), without reading any; null when there is none.</summary>
-    public string? NewestId() =>
-        Directory.Exists(Path) && Directory.EnumerateFiles(Path, "*.eml").Max() is { } newest ? System.IO.Path.GetFileNameWithoutExtension(newest) : null;
+    public string? NewestId() => MessageFiles().Max() is { } newest ? System.IO.Path.GetFileNameWithoutExtension(newest) : null;
+
+    /// <summary>The messages' files, whose names sort by time (<see cref="SendAsync"/>); none before the first.</summary>
+    private IEnumerable<string> MessageFiles() => Directory.Exists(Path) ? Directory.EnumerateFiles(Path, "*.eml") : [];
 
     /// <summary>The newest messages first.</summary>
     public async Task<IReadOnlyList<MailboxMessage>> ReadAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(Path))
-        {
-            return [];
-        }
-        var files = Directory.EnumerateFiles(Path, "*.eml").OrderDescending().Take(MaxMessagesShown);
+        var files = MessageFiles().OrderDescending().Take(MaxMessagesShown);
         var messages = new List<MailboxMessage>();
         foreach (var file in files)
         {
