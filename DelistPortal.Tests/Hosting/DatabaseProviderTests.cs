@@ -5,6 +5,7 @@ using DelistPortal.Blocklist.Index;
 using DelistPortal.Data;
 using DelistPortal.Portal;
 using DelistPortal.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -60,6 +61,37 @@ public sealed class DatabaseProviderTests
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         Assert.True(db.Database.IsSqlite());
         Assert.IsNotType<PostgreSqlPortalDbContext>(db);
+    }
+
+    [Fact]
+    public async Task ANewSqliteFileHasLargePagesInWalModeAndAnExistingOneKeepsItsPages()
+    {
+        await using var fresh = new PortalFactory();
+        fresh.CreateClient().Dispose();
+        await using var existing = new PortalFactory();
+        // A database of an earlier version: SQLite's default 4 KiB pages, already in WAL mode.
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(existing.DataFolder, "portal.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE Earlier (Id INTEGER PRIMARY KEY);";
+            await create.ExecuteNonQueryAsync();
+        }
+        existing.CreateClient().Dispose();
+
+        Assert.Equal(((long)DatabaseMigration.SqlitePageSize, "wal"), await PagesAndJournalAsync(fresh));
+        Assert.Equal((4096L, "wal"), await PagesAndJournalAsync(existing));
+        // The existing file was migrated all the same.
+        await using var db = await existing.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    private static async Task<(long PageSize, string JournalMode)> PagesAndJournalAsync(PortalFactory portal)
+    {
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var pageSize = await db.Database.SqlQueryRaw<long>("SELECT page_size AS Value FROM pragma_page_size").SingleAsync();
+        var journalMode = await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS Value FROM pragma_journal_mode").SingleAsync();
+        return (pageSize, journalMode);
     }
 
     [Fact]

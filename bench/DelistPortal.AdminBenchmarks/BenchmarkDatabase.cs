@@ -107,7 +107,7 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
         using (var db = database.CreateDbContext())
         {
             db.Database.OpenConnection();
-            db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            db.Database.ExecuteSqlRaw(DelistPortal.Data.DatabaseMigration.SqliteFileSettings);
             db.Database.Migrate();
             if (db.Listings.Count() >= ListingCount)
             {

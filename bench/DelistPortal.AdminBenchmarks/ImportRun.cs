@@ -40,7 +40,7 @@ public static class ImportRun
         {
             using var db = database.CreateDbContext();
             db.Database.OpenConnection();
-            db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            db.Database.ExecuteSqlRaw(DelistPortal.Data.DatabaseMigration.SqliteFileSettings);
             db.Database.Migrate();
         }
         if (withIndex)

@@ -386,7 +386,7 @@ public static class ProcessesBench
             await using (var db = database.CreateDbContext())
             {
                 await db.Database.OpenConnectionAsync();
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+                await db.Database.ExecuteSqlRawAsync(DelistPortal.Data.DatabaseMigration.SqliteFileSettings);
                 await db.Database.MigrateAsync();
                 if (await db.Listings.CountAsync() >= 1_000_000)
                 {

@@ -225,7 +225,7 @@ public static partial class SendersBench
         await using (var db = database.CreateDbContext())
         {
             await db.Database.OpenConnectionAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await db.Database.ExecuteSqlRawAsync(DelistPortal.Data.DatabaseMigration.SqliteFileSettings);
             await db.Database.MigrateAsync();
         }
         var blocklist = new BlocklistService(database, new ListingPolicy(Microsoft.Extensions.Options.Options.Create(new BlocklistOptions())), TimeProvider.System, NullLogger<BlocklistService>.Instance);
