@@ -49,7 +49,7 @@ qps() { # port -> queries per second
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 
 declare -A results
-for server in ours rbldnsd arsoft; do
+for server in ${DNSBL_SERVERS:-ours rbldnsd arsoft}; do
   start_server $server
   runs=()
   for round in 1 2 3; do
