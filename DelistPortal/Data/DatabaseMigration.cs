@@ -36,8 +36,8 @@ public static class DatabaseMigration
     /// Run on the SQLite file before its migrations. WAL lets the lookups read while a delist writes; the setting is
     /// stored in the file. The page size applies to a new file only: an existing one keeps its own (a WAL file's cannot
     /// change; README, "Operating it"). Larger pages because an import writes every listing into twelve indexes and its
-    /// event into five more: a 50,000-row batch wrote them and its WAL in a sixth less time than with 4 KiB pages, while
-    /// a single delist writes a few more kilobytes (docs/decisions/017).
+    /// event into five more: a 50,000-row batch wrote them and its WAL in a sixth less time than with 4 KiB pages. A
+    /// single delist writes four times the bytes for the pages it touches: a few milliseconds at most (docs/decisions/017).
     /// </summary>
     public const string SqliteFileSettings = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;";
 
