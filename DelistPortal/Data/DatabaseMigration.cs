@@ -39,7 +39,7 @@ public static class DatabaseMigration
     /// event into five more: a 50,000-row batch wrote them and its WAL in a sixth less time than with 4 KiB pages. A
     /// single delist writes four times the bytes for the pages it touches: a few milliseconds at most (docs/decisions/017).
     /// </summary>
-    public const string SqliteFileSettings = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;";
+    public static readonly string SqliteFileSettings = $"PRAGMA page_size = {SqlitePageSize}; PRAGMA journal_mode = WAL;";
 
     private static async Task<StartupLock?> LockDatabaseFileAsync(PortalDbContext db, ILogger logger, CancellationToken cancellationToken)
     {
